@@ -1,0 +1,68 @@
+"""The `splitscope` command line. Thin by design: parse, call one library function, print.
+
+Library exceptions (SplitscopeError) become one line on stderr, `splitscope: <message>`, with the
+exception's exit code (2 unusable input, 1 failed check).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from splitscope.errors import SplitscopeError
+
+app = typer.Typer(help="Measure the US-China split in AI research with real, reproducible data.",
+                  no_args_is_help=True, add_completion=False)
+orgs_app = typer.Typer(help="The organisation registry.", no_args_is_help=True)
+eval_app = typer.Typer(help="Evaluate the resolver and the linker against labelled data.", no_args_is_help=True)
+openalex_app = typer.Typer(help="OpenAlex API and snapshot ingestion.", no_args_is_help=True)
+app.add_typer(orgs_app, name="orgs")
+app.add_typer(eval_app, name="eval")
+app.add_typer(openalex_app, name="openalex")
+
+err_console = Console(stderr=True)
+T = TypeVar("T")
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default splitscope.duckdb; SPLITSCOPE_DB).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout, nothing else.")]
+
+
+def run(call: Callable[[], T]) -> T:
+    """Call a library function; turn its SplitscopeError into a one-line message and exit code."""
+    try:
+        return call()
+    except SplitscopeError as exc:
+        err_console.print(f"splitscope: {exc}", markup=False, highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, sort_keys=False, default=str) + "\n")
+
+
+# --- foundation: build, status, report (issue: foundation) -------------------------------------------
+
+
+# --- affiliations: resolve, orgs, eval affiliations ----------------------------------------------------
+
+
+# --- persons: person, eval persons ---------------------------------------------------------------------
+
+
+# --- analysis: talent, collab ------------------------------------------------------------------------
+
+
+# --- sources: openreview, openalex ---------------------------------------------------------------------
+
+
+# --- audit ---------------------------------------------------------------------------------------------
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

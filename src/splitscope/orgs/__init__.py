@@ -1,0 +1,1 @@
+"""The organisation registry shared by affiliation resolution and the stack audit."""
