@@ -17,10 +17,15 @@ from rich.console import Console
 
 from splitscope.errors import SplitscopeError
 
-app = typer.Typer(help="Measure the US-China split in AI research with real, reproducible data.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Measure the US-China split in AI research with real, reproducible data.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 orgs_app = typer.Typer(help="The organisation registry.", no_args_is_help=True)
-eval_app = typer.Typer(help="Evaluate the resolver and the linker against labelled data.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Evaluate the resolver and the linker against labelled data.", no_args_is_help=True
+)
 openalex_app = typer.Typer(help="OpenAlex API and snapshot ingestion.", no_args_is_help=True)
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(eval_app, name="eval")
@@ -29,7 +34,9 @@ app.add_typer(openalex_app, name="openalex")
 err_console = Console(stderr=True)
 T = TypeVar("T")
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default splitscope.duckdb; SPLITSCOPE_DB).")]
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="DuckDB file (default splitscope.duckdb; SPLITSCOPE_DB).")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout, nothing else.")]
 
 

@@ -21,11 +21,13 @@ def test_packaged_registry_loads_and_links_parents():
 
 
 def test_registry_reports_every_problem_at_once():
-    doc = {"orgs": [
-        {"id": "a", "name": "A", "sector": "company", "country": "XX"},
-        {"id": "b", "name": "B", "sector": "castle", "country": "US"},
-        {"id": "c", "name": "C", "sector": "company", "country": "US", "parent": "nowhere"},
-    ]}
+    doc = {
+        "orgs": [
+            {"id": "a", "name": "A", "sector": "company", "country": "XX"},
+            {"id": "b", "name": "B", "sector": "castle", "country": "US"},
+            {"id": "c", "name": "C", "sector": "company", "country": "US", "parent": "nowhere"},
+        ]
+    }
     with pytest.raises(UnusableInputError) as err:
         build_registry([("test.yaml", doc)])
     message = str(err.value)

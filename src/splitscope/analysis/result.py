@@ -13,7 +13,7 @@ import pandas as pd
 class Coverage:
     """How much of the eligible population had enough resolved data for this metric."""
 
-    unit: str          # 'researchers', 'papers', 'authorships', 'ties', ...
+    unit: str  # 'researchers', 'papers', 'authorships', 'ties', ...
     eligible: int
     covered: int
 

@@ -68,3 +68,17 @@ CREATE TABLE IF NOT EXISTS quarantine (
     raw_record  VARCHAR,                       -- the record as read (JSON text or CSV row), e-mail addresses masked
     quarantined_at TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
+
+-- Affiliation strings known only per paper: sources whose `aff` is a list of distinct institutions rather
+-- than one entry per author (CVPR 2020-2024, ICCV 2021/2023, SIGGRAPH ...), or whose per-author list cannot
+-- be aligned with the byline (entries dropped, so positions shift). Usable for paper country sets, not careers.
+CREATE TABLE IF NOT EXISTS paper_affiliation_mentions (
+    paper_id      VARCHAR NOT NULL,
+    mention_order INTEGER NOT NULL,
+    affiliation   VARCHAR NOT NULL,
+    source_id     VARCHAR NOT NULL,
+    source_field  VARCHAR NOT NULL,
+    reason        VARCHAR NOT NULL,          -- why not per author: 'per-paper list', 'count mismatch 5 vs 7', ...
+    country_label VARCHAR,
+    PRIMARY KEY (paper_id, source_id, mention_order)
+);
