@@ -15,8 +15,9 @@ from splitscope.sources import text
 from splitscope.sources.paperlists import (
     IndexedPaper,
     ParsedPaperList,
+    apply_author_facts,
+    create_authorships,
     field_order,
-    per_author_slots,
     quarantine_text,
 )
 from splitscope.sources.reading import (
@@ -27,7 +28,7 @@ from splitscope.sources.reading import (
     parse_json_lines,
     parse_json_list,
 )
-from splitscope.sources.rows import AUTHORSHIP_COL, SourceBatch
+from splitscope.sources.rows import SourceBatch
 
 KIND = "openreview_authors"
 # Below this share of records joining by id, the paper list uses its own ids: join by names instead.
@@ -144,40 +145,13 @@ def enrich_paper(
     add_attributes(batch, record, paper.authorship_rows, names)
 
 
-def create_authorships(batch: SourceBatch, paper_id: str, names: list[str]) -> list[list[Any]]:
-    rows = [
-        [f"{paper_id}#{i + 1}", paper_id, i + 1, name, None, None, None, None, batch.source_id]
-        for i, name in enumerate(names)
-    ]
-    batch.rows["authorships"].extend(rows)
-    return rows
-
-
 def add_attributes(
     batch: SourceBatch, record: dict[str, Any], rows: list[list[Any]], names: list[str]
 ) -> None:
     count = len(names)
     ids = text.split_slots(record.get("authorids"))
     order = field_order(record, ids, count)
-    profile_ids = per_author_slots(record, "or_profile", order, count)
-    domains = per_author_slots(record, "aff_domain", order, count)
-    positions = per_author_slots(record, "position", order, count)
-    orcids = per_author_slots(record, "orcid", order, count)
-    for i, row in enumerate(rows):
-        given_id = ids[i] if len(ids) == count else ""
-        values = {
-            "openreview_id": (text.openreview_id(profile_ids[i]) if profile_ids else None)
-            or text.openreview_id(given_id),
-            "orcid": (orcids[i] or None) if orcids else None,
-            "email_domain": (text.email_domain(domains[i]) if domains else None)
-            or text.email_domain(given_id),
-            "position_title": (positions[i] or None) if positions else None,
-        }
-        if any(values.values()):
-            batch.rows["authorship_attributes"].append((row[0], batch.source_id, *values.values()))
-        for column, value in values.items():  # the paper list's own value wins; openreview fills gaps
-            if value and row[AUTHORSHIP_COL[column]] is None:
-                row[AUTHORSHIP_COL[column]] = value
+    apply_author_facts(batch, record, ids, order, rows, record_attributes=True)
     slots = text.split_slots(record.get("aff"))
     if not text.has_content(slots):
         return

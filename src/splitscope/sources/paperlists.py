@@ -60,29 +60,50 @@ class ParsedPaperList:
     by_source_id: dict[str, IndexedPaper] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class Prepared:
+    """One record's byline-level splits, computed once and used by file-style detection and rows."""
+
+    names: list[str]
+    doubled: bool
+    ids: list[str]
+    aff: list[str]
+
+
+def prepare(record: dict[str, Any]) -> Prepared:
+    names = text.split_authors(record.get("author", record.get("authors")))
+    ids = text.split_slots(record.get("authorids"))
+    doubled = text.is_doubled_byline(names)
+    if doubled:
+        names = names[: len(names) // 2]
+        if len(ids) == 2 * len(names):
+            ids = ids[: len(names)]
+    return Prepared(names, doubled, ids, text.split_slots(record.get("aff")))
+
+
 def parse_paperlist(raw: RawInput, venue: str, year: int) -> ParsedPaperList:
     records = parse_json_list(raw)
     batch = SourceBatch(source_id_for(venue, year), KIND, venue, year, raw.uri, raw.sha256, len(raw.data))
     parsed = ParsedPaperList(batch)
-    per_paper_style = has_per_paper_aff_lists(records)
+    problems = [record_problem(record) for record in records]
+    prepared = [prepare(r) if p is None else None for r, p in zip(records, problems, strict=True)]
+    per_paper_style = has_per_paper_aff_lists([p for p in prepared if p is not None])
     if per_paper_style:
         batch.note("file_aff_is_per_paper_list")
     seen_ids: dict[str, int] = {}
-    for index, record in enumerate(records):
+    for index, (record, reason, prep) in enumerate(zip(records, problems, prepared, strict=True)):
         batch.records_read += 1
-        reason = record_problem(record)
         if reason is None:
             source_paper_id = paper_source_id(record, seen_ids)
             if source_paper_id.startswith("dup:"):
-                reason = (
-                    f"duplicate id {source_paper_id[4:]!r} (first at index {seen_ids[source_paper_id[4:]]})"
-                )
+                first = seen_ids[source_paper_id[4:]]
+                reason = f"duplicate id {source_paper_id[4:]!r} (first at index {first})"
             else:
                 seen_ids[source_paper_id] = index
-        if reason is not None:
-            batch.quarantine(f"[{index}]", reason, quarantine_text(record))
+        if reason is not None or prep is None:
+            batch.quarantine(f"[{index}]", reason or "unreadable record", quarantine_text(record))
             continue
-        add_paper(parsed, record, source_paper_id, venue, year, per_paper_style)
+        add_paper(parsed, record, prep, source_paper_id, venue, year, per_paper_style)
     return parsed
 
 
@@ -96,7 +117,7 @@ def record_problem(record: Any) -> str | None:
     author = record.get("author", record.get("authors"))
     if author is not None and not isinstance(author, str | list):
         return f"author field is a {type(author).__name__}, not a string"
-    if isinstance(author, str) and text.EMAIL_BLOCK.search(author):
+    if isinstance(author, str) and "@" in author and text.EMAIL_BLOCK.search(author):
         return "author string holds an e-mail block; names cannot be split"
     return None
 
@@ -118,23 +139,22 @@ def quarantine_text(record: Any) -> str:
     return text.mask_emails(orjson.dumps(record).decode("utf-8", "replace")[:20000])
 
 
-def has_per_paper_aff_lists(records: list[Any]) -> bool:
+def has_per_paper_aff_lists(prepared: list[Prepared]) -> bool:
     """True when `aff` lists the paper's distinct institutions rather than one entry per author.
 
     Measured, not hard-coded per venue: in such files (CVPR 2020-2024, ICCV 2021/2023, SIGGRAPH ...)
-    most multi-author papers have an entry count different from the author count, and entries never
+    most multi-author papers have an entry count different from the author count, and entries
     rarely repeat within a paper, whereas per-author lists repeat the shared institution of co-authors.
     """
     compared = mismatched = repeated = 0
-    for record in records:
-        if not isinstance(record, dict):
+    for prep in prepared:
+        if len(prep.names) < 2 or not prep.aff:
             continue
-        names = author_names(record)
-        slots = [s for s in text.split_slots(record.get("aff")) if s]
-        if len(names) < 2 or len(slots) < 1:
+        slots = [s for s in prep.aff if s]
+        if not slots:
             continue
         compared += 1
-        mismatched += len(slots) != len(names)
+        mismatched += len(slots) != len(prep.names)
         repeated += len(set(slots)) < len(slots)
     if compared < 5:
         return False
@@ -143,16 +163,10 @@ def has_per_paper_aff_lists(records: list[Any]) -> bool:
     return mismatched / compared > 0.6 and repeated / compared < 0.2
 
 
-def author_names(record: dict[str, Any]) -> list[str]:
-    names = text.split_authors(record.get("author", record.get("authors")))
-    if text.is_doubled_byline(names):
-        return names[: len(names) // 2]
-    return names
-
-
 def add_paper(
     parsed: ParsedPaperList,
     record: dict[str, Any],
+    prep: Prepared,
     source_paper_id: str,
     venue: str,
     year: int,
@@ -162,6 +176,7 @@ def add_paper(
     paper_id = f"{venue}{year}:{source_paper_id}"
     status = text.clean(record.get("status"))
     is_openreview = "openreview.net" in str(record.get("site", "")) or "~" in str(record.get("authorids", ""))
+    keywords = record.get("keywords")
     batch.rows["papers"].append(
         [
             paper_id,
@@ -172,7 +187,7 @@ def add_paper(
             text.clean(record.get("track")) or None,
             is_accepted(status),
             is_top_tier(status),
-            [k for k in text.split_slots(record.get("keywords")) if k] or None,
+            ([k for k in text.split_slots(keywords) if k] or None) if keywords else None,
             text.clean(record.get("primary_area")) or None,
             batch.source_id,
             source_paper_id,
@@ -180,15 +195,14 @@ def add_paper(
         ]
     )
     batch.papers_stored += 1
-    names = text.split_authors(record.get("author", record.get("authors")))
-    doubled = text.is_doubled_byline(names)
-    if doubled:
-        names = names[: len(names) // 2]
+    if prep.doubled:
         batch.note("doubled_byline")
-    authorship_rows = add_authorships(batch, record, paper_id, names, doubled)
-    add_affiliations(batch, record, paper_id, authorship_rows, per_paper_style, doubled)
+    order = field_order(record, prep.ids, len(prep.names))
+    authorship_rows = create_authorships(batch, paper_id, prep.names)
+    apply_author_facts(batch, record, prep.ids, order, authorship_rows, record_attributes=False)
+    add_affiliations(batch, record, paper_id, prep.aff, authorship_rows, per_paper_style, order)
     parsed.by_source_id[source_paper_id] = IndexedPaper(
-        paper_id, names, authorship_rows, len(batch.rows["papers"]) - 1
+        paper_id, prep.names, authorship_rows, len(batch.rows["papers"]) - 1
     )
 
 
@@ -206,13 +220,16 @@ def profile_to_byline(ids: list[str], profile: list[str]) -> list[int] | None:
     direct = [j for j, author_id in enumerate(ids) if author_id and author_id in in_profile]
     if [profile[k] for k in range(len(direct))] != [ids[j] for j in direct]:
         return None
-    resolved_later = [j for j in range(len(ids)) if j not in set(direct)]
-    return direct + resolved_later
+    direct_set = set(direct)
+    return direct + [j for j in range(len(ids)) if j not in direct_set]
 
 
 def per_author_slots(record: dict[str, Any], name: str, order: list[int] | None, count: int) -> list[str]:
-    """A profile field as one slot per byline position ('' where unknown); [] when it does not align."""
-    slots = text.split_slots(record.get(name))
+    """A profile field as one slot per byline position ('' where unknown); [] when absent or unaligned."""
+    value = record.get(name)
+    if not value:
+        return []
+    slots = text.split_slots(value)
     if len(slots) != count or order is None:
         return []
     by_byline = [""] * count
@@ -222,46 +239,69 @@ def per_author_slots(record: dict[str, Any], name: str, order: list[int] | None,
 
 
 def field_order(record: dict[str, Any], ids: list[str], count: int) -> list[int] | None:
-    profile = text.split_slots(record.get("or_profile"))
-    if not profile or len(ids) != count:
+    """Byline index of each profile-field slot (identity unless `or_profile` reorders them)."""
+    raw_profile = record.get("or_profile")
+    if not raw_profile or len(ids) != count:
         return list(range(count))
-    return profile_to_byline(ids, profile)
+    return profile_to_byline(ids, text.split_slots(raw_profile))
 
 
-def add_authorships(
-    batch: SourceBatch, record: dict[str, Any], paper_id: str, names: list[str], doubled: bool
-) -> list[list[Any]]:
-    count = len(names)
-    ids = text.split_slots(record.get("authorids"))
-    if doubled and len(ids) == 2 * count:
-        ids = ids[:count]
-    order = field_order(record, ids, count)
+def create_authorships(batch: SourceBatch, paper_id: str, names: list[str]) -> list[list[Any]]:
+    source_id = batch.source_id
+    rows = [
+        [f"{paper_id}#{i}", paper_id, i, name, None, None, None, None, source_id]
+        for i, name in enumerate(names, start=1)
+    ]
+    batch.rows["authorships"].extend(rows)
+    return rows
+
+
+def apply_author_facts(
+    batch: SourceBatch,
+    record: dict[str, Any],
+    ids: list[str],
+    order: list[int] | None,
+    rows: list[list[Any]],
+    record_attributes: bool,
+) -> None:
+    """OpenReview id, ORCID, e-mail domain and position per authorship, from byline ids and profile fields.
+
+    Values already on a row (set by the source that created it) win; with `record_attributes` the facts
+    are also kept per source in authorship_attributes.
+    """
+    count = len(rows)
+    given = ids if len(ids) == count else []
     profile_ids = per_author_slots(record, "or_profile", order, count)
     domains = per_author_slots(record, "aff_domain", order, count) or per_author_slots(
         record, "email", order, count
     )
     positions = per_author_slots(record, "position", order, count)
     orcids = per_author_slots(record, "orcid", order, count)
-    ids_align = len(ids) == count
-    rows: list[list[Any]] = []
-    for i, name in enumerate(names):
-        given_id = ids[i] if ids_align else ""
-        or_id = text.openreview_id(profile_ids[i]) if profile_ids else None
-        domain = (text.email_domain(domains[i]) if domains else None) or text.email_domain(given_id)
-        row = [
-            f"{paper_id}#{i + 1}",
-            paper_id,
-            i + 1,
-            name,
-            or_id or text.openreview_id(given_id),
+    if not (given or profile_ids or domains or positions or orcids):
+        return
+    for i, row in enumerate(rows):
+        given_id = given[i] if given else ""
+        openreview = (text.openreview_id(profile_ids[i]) if profile_ids else None) or (
+            text.openreview_id(given_id) if given_id else None
+        )
+        domain = (text.email_domain(domains[i]) if domains else None) or (
+            text.email_domain(given_id) if given_id else None
+        )
+        facts = (
+            openreview,
             (orcids[i] or None) if orcids else None,
             domain,
             (positions[i] or None) if positions else None,
-            batch.source_id,
-        ]
-        rows.append(row)
-    batch.rows["authorships"].extend(rows)
-    return rows
+        )
+        if record_attributes and any(facts):
+            batch.rows["authorship_attributes"].append((row[0], batch.source_id, *facts))
+        for column, value in zip(_FACT_COLUMNS, facts, strict=True):
+            if value and row[column] is None:
+                row[column] = value
+
+
+# authorships columns: openreview_id, orcid, email_domain, position_title
+_FACT_COLUMNS = (4, 5, 6, 7)
 
 
 def country_labels(record: dict[str, Any], slot_count: int) -> list[list[str | None]] | None:
@@ -284,19 +324,15 @@ def add_affiliations(
     batch: SourceBatch,
     record: dict[str, Any],
     paper_id: str,
+    slots: list[str],
     authorship_rows: list[list[Any]],
     per_paper_style: bool,
-    doubled: bool,
+    order: list[int] | None,
 ) -> None:
-    slots = text.split_slots(record.get("aff"))
     if not text.has_content(slots):
         return
     count = len(authorship_rows)
-    countries = country_labels(record, len(slots))
-    ids = text.split_slots(record.get("authorids"))
-    if doubled and len(ids) == 2 * count:
-        ids = ids[:count]
-    order = field_order(record, ids, count)
+    countries = country_labels(record, len(slots)) if record.get("aff_country_unique") else None
     if per_paper_style and count == 1:  # the single author holds every institution of the paper
         add_author_mentions(batch, authorship_rows, slots, countries, [0])
         return

@@ -133,6 +133,12 @@ class SourceBatch:
             return self.tables
         return {name: rows_to_table(name, rows) for name, rows in self.rows.items() if rows}
 
+    @property
+    def row_count(self) -> int:
+        if self.tables is not None:
+            return sum(t.num_rows for t in self.tables.values())
+        return sum(len(rows) for rows in self.rows.values())
+
     def freeze(self) -> SourceBatch:
         """Convert the rows to Arrow once and drop the tuples."""
         self.tables = self.to_arrow()

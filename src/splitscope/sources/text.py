@@ -34,6 +34,14 @@ def clean(text: object) -> str:
         return ""
     if not isinstance(text, str):
         text = str(text)
+    # Fast path (most strings): nothing to decode, no control characters, no doubled spaces.
+    if (
+        "&" not in text
+        and "  " not in text
+        and text.isprintable()
+        and (text.isascii() or unicodedata.is_normalized("NFC", text))
+    ):
+        return text.strip()
     text = unescape(text)
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
@@ -69,14 +77,22 @@ def split_slots(raw: object) -> list[str]:
     Entities are decoded first, so a decoded `&#x27;` cannot add a slot. A field made only of
     separators (`;;`) gives empty slots, which callers treat as "nothing known".
     """
-    if raw is None:
+    if not raw:
         return []
     if isinstance(raw, list):
         return [clean(item) for item in raw]
-    decoded = unescape(str(raw))
-    if not decoded.strip():
-        return []
-    return [clean(part) for part in decoded.split(";")]
+    decoded = unescape(raw if isinstance(raw, str) else str(raw))
+    parts = decoded.split(";")
+    # Fast path: the whole string needs no cleaning beyond stripping each slot.
+    if (
+        "  " not in decoded
+        and decoded.isprintable()
+        and (decoded.isascii() or unicodedata.is_normalized("NFC", decoded))
+    ):
+        slots = [part.strip() for part in parts]
+    else:
+        slots = [clean(part) for part in parts]
+    return slots if any(slots) or len(slots) > 1 else []
 
 
 def split_plus(slot: str) -> list[str]:
@@ -123,15 +139,19 @@ _TITLE_NOISE = re.compile(r"[^0-9a-z]+")
 
 def normalise_title(title: str) -> str:
     """For matching one paper across sources: decoded, casefolded, accents and punctuation dropped."""
-    text = unicodedata.normalize("NFKD", clean(title).casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _TITLE_NOISE.sub(" ", text).strip()
+    return _fold(clean(title))
 
 
 def normalise_name(name: str) -> str:
     """For matching one author list across sources (never for inferring anything about the person)."""
-    text = unicodedata.normalize("NFKD", clean(name).casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _fold(clean(name))
+
+
+def _fold(text: str) -> str:
+    text = text.casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _TITLE_NOISE.sub(" ", text).strip()
 
 

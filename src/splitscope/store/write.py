@@ -67,24 +67,16 @@ def record_stamp(con: duckdb.DuckDBPyConnection, source_id: str, stamp: FileStam
     )
 
 
+def is_stored(con: duckdb.DuckDBPyConnection, source_id: str) -> bool:
+    return con.execute("SELECT 1 FROM sources WHERE source_id = ?", [source_id]).fetchone() is not None
+
+
 def delete_source(con: duckdb.DuckDBPyConnection, source_id: str) -> None:
     """Remove every row a source created or attached (call inside a transaction)."""
     for statement in _DELETE_PAPER_TREE:
         con.execute(statement, [source_id])
     for statement in _DELETE_BY_SOURCE:
         con.execute(statement, [source_id])
-
-
-def insert_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch, stamp: FileStamp | None) -> None:
-    """Insert a batch's rows and its sources row (call inside a transaction, after delete_source)."""
-    for table, arrow_table in batch.to_arrow().items():
-        insert_arrow(con, table, arrow_table)
-    row = batch.source_row()
-    columns = ", ".join(row)
-    placeholders = ", ".join("?" for _ in row)
-    con.execute(f"INSERT INTO sources ({columns}) VALUES ({placeholders})", list(row.values()))
-    if stamp is not None:
-        record_stamp(con, batch.source_id, stamp, batch.sha256)
 
 
 def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, arrow_table: pa.Table) -> None:
@@ -101,14 +93,44 @@ def replace_sources(
     batches: list[tuple[SourceBatch, FileStamp | None]],
     also_delete: tuple[str, ...] = (),
 ) -> None:
-    """Atomically replace the listed sources' rows with the new batches. On any error nothing changes."""
+    """Atomically replace the listed sources' rows with the new batches. On any error nothing changes.
+
+    Several sources may share the transaction (build groups small ones: a commit with primary-key
+    indexes costs more than the rows); a source is never split across transactions.
+    """
     con.execute("BEGIN TRANSACTION")
     try:
         for source_id in (*also_delete, *(batch.source_id for batch, _ in batches)):
-            delete_source(con, source_id)
-        for batch, stamp in batches:
-            insert_batch(con, batch, stamp)
+            if is_stored(con, source_id):  # a first load has nothing to delete: skip the scans
+                delete_source(con, source_id)
+        tables: dict[str, list[pa.Table]] = {}
+        for batch, _ in batches:
+            for name, table in batch.to_arrow().items():
+                tables.setdefault(name, []).append(table)
+        for name, parts in tables.items():
+            insert_arrow(con, name, pa.concat_tables(parts))
+        insert_source_rows(con, batches)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def insert_source_rows(
+    con: duckdb.DuckDBPyConnection, batches: list[tuple[SourceBatch, FileStamp | None]]
+) -> None:
+    rows = [batch.source_row() for batch, _ in batches]
+    insert_arrow(con, "sources", pa.Table.from_pylist(rows))
+    stamps = [
+        {
+            "source_id": b.source_id,
+            "path": st.path,
+            "file_size": st.file_size,
+            "mtime_ns": st.mtime_ns,
+            "sha256": b.sha256,
+        }
+        for b, st in batches
+        if st is not None
+    ]
+    if stamps:
+        insert_arrow(con, "source_files", pa.Table.from_pylist(stamps))
