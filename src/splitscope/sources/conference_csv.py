@@ -52,8 +52,26 @@ class CsvPaper:
     title: str
     first_row: int
     last_row: int = 0
-    authors: list[tuple[str, str]] = field(default_factory=list)  # (name, affiliation)
+    authors: list[tuple[str, list[str]]] = field(default_factory=list)  # (name, affiliations), byline order
     raw_rows: list[str] = field(default_factory=list)
+    duplicate_rows: int = 0
+    nameless_rows: int = 0
+
+    def add_row(self, name: str, affiliation: str) -> None:
+        """Scrape artefacts: a repeated (author, affiliation) row is dropped; the same author with another
+        affiliation is one author with two affiliations; 'None' means no affiliation."""
+        affiliation = "" if affiliation == "None" else affiliation
+        if not name:
+            self.nameless_rows += 1
+            return
+        for known_name, affiliations in self.authors:
+            if known_name == name:
+                if affiliation in affiliations or not affiliation:
+                    self.duplicate_rows += 1
+                else:
+                    affiliations.append(affiliation)
+                return
+        self.authors.append((name, [affiliation] if affiliation else []))
 
 
 def read_papers(raw: RawInput) -> list[CsvPaper]:
@@ -74,7 +92,7 @@ def read_papers(raw: RawInput) -> list[CsvPaper]:
         key = (cells[0].strip(), cells[1].strip(), text.normalise_title(cells[2]))
         paper = papers.setdefault(key, CsvPaper(key[0], key[1], text.clean(cells[2]), row_number))
         paper.last_row = row_number
-        paper.authors.append((text.clean(cells[3]), text.clean(cells[4])))
+        paper.add_row(text.clean(cells[3]), text.clean(cells[4]))
         paper.raw_rows.append(",".join(row))
     return list(papers.values())
 
@@ -86,7 +104,7 @@ def paper_problem(paper: CsvPaper) -> str | None:
         return f"year {paper.year_text!r} is not a year"
     if not paper.title:
         return "missing title"
-    if not any(name for name, _ in paper.authors):
+    if not paper.authors:
         return "no author names"
     return None
 
@@ -152,20 +170,23 @@ def add_new_paper(batch: SourceBatch, paper: CsvPaper, venue: str, year: int) ->
         (paper_id, venue, year, paper.title, None, None, True, False, None, None, SOURCE_ID, None, None)
     )
     batch.papers_stored += 1
-    position = 0
-    for name, affiliation in paper.authors:
-        if not name:
-            batch.note("rows_without_author_name")
-            continue
-        position += 1
+    note_dropped_rows(batch, paper)
+    for position, (name, affiliations) in enumerate(paper.authors, start=1):
         authorship_id = f"{paper_id}#{position}"
         batch.rows["authorships"].append(
             (authorship_id, paper_id, position, name, None, None, None, None, SOURCE_ID)
         )
-        if affiliation:
+        for order, affiliation in enumerate(affiliations, start=1):
             batch.rows["affiliation_mentions"].append(
-                (authorship_id, 1, affiliation, SOURCE_ID, "Affiliation", None)
+                (authorship_id, order, affiliation, SOURCE_ID, "Affiliation", None)
             )
+
+
+def note_dropped_rows(batch: SourceBatch, paper: CsvPaper) -> None:
+    if paper.duplicate_rows:
+        batch.note("duplicate_author_rows", paper.duplicate_rows)
+    if paper.nameless_rows:
+        batch.note("rows_without_author_name", paper.nameless_rows)
 
 
 def merge_affiliations(
@@ -173,35 +194,35 @@ def merge_affiliations(
 ) -> None:
     """Attach each CSV affiliation to the stored authorship with the same normalised name (a unique
     match); an affiliation whose author cannot be found that way is kept at paper level."""
+    note_dropped_rows(batch, paper)
     by_name: dict[str, str | None] = {}
     for authorship_id, name in byline:
         by_name[name] = None if name in by_name else authorship_id
     paper_order = 0
     attached: set[str] = set()
-    for name, affiliation in paper.authors:
-        if not affiliation:
-            continue
+    for name, affiliations in paper.authors:
         authorship_id = by_name.get(text.normalise_name(name))
-        if authorship_id in attached:  # the same author row twice in the CSV
-            batch.note("duplicate_author_rows")
-            continue
+        if authorship_id in attached:  # two CSV spellings of one stored author: keep the first
+            authorship_id = None
         if authorship_id:
             attached.add(authorship_id)
-            batch.rows["affiliation_mentions"].append(
-                (authorship_id, 1, affiliation, SOURCE_ID, "Affiliation", None)
-            )
-            batch.note("affiliations_attached_by_name")
-        else:
-            paper_order += 1
-            batch.rows["paper_affiliation_mentions"].append(
-                (
-                    paper_id,
-                    paper_order,
-                    affiliation,
-                    SOURCE_ID,
-                    "Affiliation",
-                    "csv author not in byline",
-                    None,
+        for order, affiliation in enumerate(affiliations, start=1):
+            if authorship_id:
+                batch.rows["affiliation_mentions"].append(
+                    (authorship_id, order, affiliation, SOURCE_ID, "Affiliation", None)
                 )
-            )
-            batch.note("affiliations_kept_at_paper_level")
+                batch.note("affiliations_attached_by_name")
+            else:
+                paper_order += 1
+                batch.rows["paper_affiliation_mentions"].append(
+                    (
+                        paper_id,
+                        paper_order,
+                        affiliation,
+                        SOURCE_ID,
+                        "Affiliation",
+                        "csv author not in byline",
+                        None,
+                    )
+                )
+                batch.note("affiliations_kept_at_paper_level")

@@ -77,6 +77,14 @@ def parse_openreview_authors(raw: RawInput, venue: str, year: int, paperlist: Pa
     id_hits = sum(1 for i in ids if i in paperlist.by_source_id)
     by_names = id_hits < ID_JOIN_MIN_SHARE * max(len(ids), 1)
     name_index = build_name_index(paperlist.by_source_id) if by_names else {}
+    if by_names:  # a name set two records share cannot say which record is the listed paper
+        seen_keys: set[tuple[str, ...]] = set()
+        for _, record in records:
+            if isinstance(record, dict):
+                key = name_key(text.split_authors(record.get("author")))
+                if key in seen_keys and key in name_index:
+                    name_index[key] = None
+                seen_keys.add(key)
     used: dict[str, str] = {}
     for locator, record in records:
         batch.records_read += 1
@@ -113,7 +121,7 @@ def match_paper(
             return None, "no paper of the list has this exact author-name set (another submission?)"
         paper = name_index[key]
         if paper is None:
-            return None, "author-name set shared by several papers of the list: ambiguous, not joined"
+            return None, "author-name set shared by several papers or records: ambiguous, not joined"
     else:
         paper = paperlist.by_source_id.get(text.clean(record.get("id")))
         if paper is None:

@@ -83,7 +83,7 @@ def parse_json_lines(raw: RawInput) -> list[tuple[int, Any]]:
                 records.append((number, orjson.loads(line)))
             except orjson.JSONDecodeError as exc:
                 if number - 1 == last_content or not records:
-                    raise UnusableInputError(_json_error(raw.label, raw.data, exc, offset)) from None
+                    raise UnusableInputError(_json_error(raw.label, line, exc, offset)) from None
                 records.append((number, _BadLine(line[:2000].decode("utf-8", "replace"), exc.msg)))
         offset += len(line) + 1
     return records
