@@ -38,7 +38,10 @@ def test_downloads_atomically_records_sha256_skips_cached_and_404(tmp_path):
     assert (mirror / "x" / "x2020.json.sha256").read_text().strip() == hashlib.sha256(BODY).hexdigest()
     assert not (mirror / "x" / "x2021.json").exists()
     assert [p.name for p in (mirror / "x").iterdir() if p.name.endswith(".part")] == []
-    assert calls == ["/papercopilot/paperlists/main/x/x2020.json", "/papercopilot/paperlists/main/x/x2021.json"]
+    assert calls == [
+        "/papercopilot/paperlists/main/x/x2020.json",
+        "/papercopilot/paperlists/main/x/x2021.json",
+    ]
     fetch.fetch_paperlists(selection, tmp_path, client_for(handler))
     assert calls.count("/papercopilot/paperlists/main/x/x2020.json") == 1  # cached: not fetched again
 

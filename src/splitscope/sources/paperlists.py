@@ -68,10 +68,16 @@ class Prepared:
     doubled: bool
     ids: list[str]
     aff: list[str]
+    garbled_byline: bool = False
 
 
 def prepare(record: dict[str, Any]) -> Prepared:
-    names = text.split_authors(record.get("author", record.get("authors")))
+    author = record.get("author", record.get("authors"))
+    if isinstance(author, str) and "@" in author and text.EMAIL_BLOCK.search(author):
+        # A pasted title-page block (names, footnote digits, `{a;b}@x.org`) cannot be split into names:
+        # keep the paper without authorships (unknown beats wrong); openreview-authors may supply them.
+        return Prepared([], False, [], text.split_slots(record.get("aff")), garbled_byline=True)
+    names = text.split_authors(author)
     ids = text.split_slots(record.get("authorids"))
     doubled = text.is_doubled_byline(names)
     if doubled:
@@ -117,8 +123,6 @@ def record_problem(record: Any) -> str | None:
     author = record.get("author", record.get("authors"))
     if author is not None and not isinstance(author, str | list):
         return f"author field is a {type(author).__name__}, not a string"
-    if isinstance(author, str) and "@" in author and text.EMAIL_BLOCK.search(author):
-        return "author string holds an e-mail block; names cannot be split"
     return None
 
 
@@ -197,6 +201,8 @@ def add_paper(
     batch.papers_stored += 1
     if prep.doubled:
         batch.note("doubled_byline")
+    if prep.garbled_byline:
+        batch.note("byline_with_email_block_not_split")
     order = field_order(record, prep.ids, len(prep.names))
     authorship_rows = create_authorships(batch, paper_id, prep.names)
     apply_author_facts(batch, record, prep.ids, order, authorship_rows, record_attributes=False)
