@@ -34,6 +34,7 @@ def test_csv_paper_matching_a_stored_paper_is_merged_not_duplicated(tmp_path, st
         json.dumps(
             [
                 {"id": "1", "title": "Deep  Nets, Revisited", "status": "Poster", "author": "Ann Lee; Bo Wu"},
+                {"id": "2", "title": "Margins", "author": "Peter L Bartlett; Dylan J Foster"},
             ]
         )
     )
@@ -45,6 +46,8 @@ def test_csv_paper_matching_a_stored_paper_is_merged_not_duplicated(tmp_path, st
         out.write('NIPS,2010,"Deep nets, revisited",Ann Lee,MIT\n')
         out.write('NIPS,2010,"Deep nets, revisited",Cy Ng,CMU\n')
         out.write("NIPS,2010,Another Paper,Di Xu,Google\n")
+        out.write("NIPS,2010,Margins,Peter Bartlett,UC Berkeley\n")  # middle name missing: same position
+        out.write("NIPS,2010,Margins,Dylan Foster,Cornell University\n")
         out.write("KDD,2010,Not Ours,Ed Yu,UCL\n")
     summary = build(store, Selection(), tmp_path / "mirror", tmp_path / "shared", progress=False)
     csv_outcome = next(o for o in summary.outcomes if o.source_id == "conference-csv:papers")
@@ -53,13 +56,18 @@ def test_csv_paper_matching_a_stored_paper_is_merged_not_duplicated(tmp_path, st
         csv_outcome.papers_stored,
         csv_outcome.records_merged,
         csv_outcome.records_quarantined,
-    ) == (3, 1, 1, 1)
-    assert store.execute("SELECT count(*) FROM papers WHERE venue = 'nips'").fetchone() == (2,)
+    ) == (4, 1, 2, 1)
+    assert store.execute("SELECT count(*) FROM papers WHERE venue = 'nips'").fetchone() == (3,)
     attached = store.execute(
         "SELECT a.name, m.affiliation FROM affiliation_mentions m JOIN authorships a USING (authorship_id) "
         "WHERE a.paper_id = 'nips2010:1' ORDER BY a.position"
     ).fetchall()
     assert attached == [("Ann Lee", "MIT"), ("Bo Wu", "ETH Zurich")]
+    margins = store.execute(
+        "SELECT a.name, m.affiliation FROM affiliation_mentions m JOIN authorships a USING (authorship_id) "
+        "WHERE a.paper_id = 'nips2010:2' ORDER BY a.position"
+    ).fetchall()
+    assert margins == [("Peter L Bartlett", "UC Berkeley"), ("Dylan J Foster", "Cornell University")]
     assert store.execute("SELECT affiliation, reason FROM paper_affiliation_mentions").fetchall() == [
         ("CMU", "csv author not in byline")
     ]

@@ -192,26 +192,26 @@ def note_dropped_rows(batch: SourceBatch, paper: CsvPaper) -> None:
 def merge_affiliations(
     batch: SourceBatch, paper: CsvPaper, paper_id: str, byline: list[tuple[str, str]]
 ) -> None:
-    """Attach each CSV affiliation to the stored authorship with the same normalised name (a unique
-    match); an affiliation whose author cannot be found that way is kept at paper level."""
+    """Attach each CSV affiliation to the matching stored authorship (see match_author); an
+    affiliation whose author cannot be matched is kept at paper level."""
     note_dropped_rows(batch, paper)
     by_name: dict[str, str | None] = {}
     for authorship_id, name in byline:
         by_name[name] = None if name in by_name else authorship_id
     paper_order = 0
     attached: set[str] = set()
-    for name, affiliations in paper.authors:
-        authorship_id = by_name.get(text.normalise_name(name))
-        if authorship_id in attached:  # two CSV spellings of one stored author: keep the first
-            authorship_id = None
-        if authorship_id:
-            attached.add(authorship_id)
+    for index, (name, affiliations) in enumerate(paper.authors):
+        target = match_author(name, index, len(paper.authors), byline, by_name)
+        if target in attached:  # two CSV authors on one stored author: keep the first
+            target = None
+        if target:
+            attached.add(target)
         for order, affiliation in enumerate(affiliations, start=1):
-            if authorship_id:
+            if target:
                 batch.rows["affiliation_mentions"].append(
-                    (authorship_id, order, affiliation, SOURCE_ID, "Affiliation", None)
+                    (target, order, affiliation, SOURCE_ID, "Affiliation", None)
                 )
-                batch.note("affiliations_attached_by_name")
+                batch.note("affiliations_attached")
             else:
                 paper_order += 1
                 batch.rows["paper_affiliation_mentions"].append(
@@ -226,3 +226,22 @@ def merge_affiliations(
                     )
                 )
                 batch.note("affiliations_kept_at_paper_level")
+
+
+def match_author(
+    name: str, index: int, csv_count: int, byline: list[tuple[str, str]], by_name: dict[str, str | None]
+) -> str | None:
+    """The stored authorship a CSV author is: the unique one with the same normalised name; else, when
+    both bylines have the same length, the one at the same position if first and last name tokens agree
+    (`Peter Bartlett` / `Peter L Bartlett`: the two scrapes differ in middle names)."""
+    normalised = text.normalise_name(name)
+    exact = by_name.get(normalised)
+    if exact:
+        return exact
+    if csv_count != len(byline) or normalised in by_name:
+        return None
+    stored_id, stored_name = byline[index]
+    mine, theirs = normalised.split(), stored_name.split()
+    if mine and theirs and mine[0] == theirs[0] and mine[-1] == theirs[-1]:
+        return stored_id
+    return None
