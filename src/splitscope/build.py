@@ -8,6 +8,7 @@ in one transaction. Unchanged inputs (same file stamp, or same sha256) are skipp
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -123,20 +124,59 @@ def find_units(selection: Selection, mirror_dir: Path, authors_dir: Path | None)
     return units
 
 
-def unit_is_unchanged(con: duckdb.DuckDBPyConnection, unit: Unit) -> bool:
-    """Cheap check (file size and mtime only): both inputs exactly as last loaded."""
-    if not stored_stamp_matches(
-        con, paperlists.source_id_for(unit.venue, unit.year), FileStamp.of(unit.paperlist)
-    ):
-        return False
-    authors_id = openreview_authors.source_id_for(unit.venue, unit.year)
-    if unit.authors is None:
-        return stored_sha256(con, authors_id) is None
-    return stored_stamp_matches(con, authors_id, FileStamp.of(unit.authors))
+@dataclass(frozen=True)
+class StoredState:
+    """What the store knows about its inputs, read in two queries (not three per file)."""
+
+    stamps: dict[str, FileStamp]
+    shas: dict[str, str]
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection) -> StoredState:
+        stamps = {
+            row[0]: FileStamp(row[1], row[2], row[3])
+            for row in con.execute("SELECT source_id, path, file_size, mtime_ns FROM source_files").fetchall()
+        }
+        shas = dict(con.execute("SELECT source_id, sha256 FROM sources").fetchall())
+        return cls(stamps, shas)
+
+    def unit_is_unchanged(self, unit: Unit) -> bool:
+        """Cheap check (file size and mtime only): both inputs exactly as last loaded."""
+        paperlist_id = paperlists.source_id_for(unit.venue, unit.year)
+        if self.stamps.get(paperlist_id) != FileStamp.of(unit.paperlist):
+            return False
+        authors_id = openreview_authors.source_id_for(unit.venue, unit.year)
+        if unit.authors is None:
+            return authors_id not in self.shas
+        return self.stamps.get(authors_id) == FileStamp.of(unit.authors)
+
+    def known_shas(self, unit: Unit) -> tuple[str | None, str | None]:
+        return (
+            self.shas.get(paperlists.source_id_for(unit.venue, unit.year)),
+            self.shas.get(openreview_authors.source_id_for(unit.venue, unit.year)),
+        )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Parsing allocates millions of small acyclic lists and tuples; the cyclic collector's repeated
+    scans of them cost 23% of the parse time (measured on the full corpus). Refcounting frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def parse_unit(unit: Unit, known_paperlist_sha: str | None, known_authors_sha: str | None) -> UnitResult:
     """Worker: read both files; parse only when some content changed. Never touches the store."""
+    with gc_paused():
+        return _parse_unit(unit, known_paperlist_sha, known_authors_sha)
+
+
+def _parse_unit(unit: Unit, known_paperlist_sha: str | None, known_authors_sha: str | None) -> UnitResult:
     result = UnitResult(unit)
     try:
         raw = read_input(unit.paperlist, unit.label)
@@ -233,20 +273,17 @@ def build(
     authors_dir = shared_dir / "openreview-authors" if shared_dir else None
     summary = BuildSummary()
     units = find_units(selection, mirror_dir, authors_dir)
+    stored = StoredState.load(con)
     pending = []
     for unit in units:
-        if unit_is_unchanged(con, unit):
+        if stored.unit_is_unchanged(unit):
             summary.outcomes.append(
                 SourceOutcome(paperlists.source_id_for(unit.venue, unit.year), "unchanged")
             )
         else:
-            known = (
-                stored_sha256(con, paperlists.source_id_for(unit.venue, unit.year)),
-                stored_sha256(con, openreview_authors.source_id_for(unit.venue, unit.year)),
-            )
-            pending.append((unit, *known))
+            pending.append((unit, *stored.known_shas(unit)))
     workers = workers or min(2, os.cpu_count() or 1)
-    with deferred_checkpoint(con):
+    with bulk_load_settings(con):
         changed = _ingest_paperlists(con, pending, workers, progress, summary)
         csv_path = conference_csv.find_file(shared_dir) if shared_dir else None
         if csv_path is not None:
@@ -258,15 +295,21 @@ def build(
 
 
 @contextmanager
-def deferred_checkpoint(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """One checkpoint at the end instead of one per commit once the WAL passes 16 MB: measured on the
-    full corpus, the automatic checkpoints doubled the write time (each rewrites the growing tables)."""
-    (threshold,) = con.execute("SELECT current_setting('checkpoint_threshold')").fetchone() or ("16MB",)
+def bulk_load_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One checkpoint at the end instead of one per commit once the WAL passes 16 MB (measured on the
+    full corpus: the automatic checkpoints doubled the write time, each rewriting the growing tables),
+    and no insertion-order bookkeeping (rows carry their own order columns; 15% faster inserts)."""
+    saved = {
+        name: con.execute(f"SELECT current_setting('{name}')").fetchone()[0]  # type: ignore[index]
+        for name in ("checkpoint_threshold", "preserve_insertion_order")
+    }
     con.execute("SET checkpoint_threshold = '4GB'")
+    con.execute("SET preserve_insertion_order = false")
     try:
         yield
     finally:
-        con.execute(f"SET checkpoint_threshold = '{threshold}'")
+        for name, value in saved.items():
+            con.execute(f"SET {name} = '{value}'")
         con.execute("CHECKPOINT")
 
 

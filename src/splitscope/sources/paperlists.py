@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +29,20 @@ TOP_TIER = ("oral", "spotlight", "highlight", "top-5%", "top-25%", "top 5%", "to
 
 # Profile fields that follow `or_profile` order, not byline order (data README, "Profile-field order").
 PROFILE_FIELDS = ("aff", "aff_domain", "email", "position", "orcid", "aff_country_unique_index")
+_FACT_FIELDS = ("or_profile", "aff_domain", "email", "position", "orcid")
 
 
 def source_id_for(venue: str, year: int) -> str:
     return f"{KIND}:{venue}/{venue}{year}"
 
 
+@lru_cache(maxsize=512)  # a file has a handful of distinct statuses
 def is_accepted(status: str) -> bool:
     lowered = status.lower()
     return not (lowered.startswith(NOT_ACCEPTED) or "workshop" in lowered)
 
 
+@lru_cache(maxsize=512)
 def is_top_tier(status: str) -> bool:
     lowered = status.lower()
     return is_accepted(status) and any(tier in lowered for tier in TOP_TIER)
@@ -276,7 +280,10 @@ def apply_author_facts(
     are also kept per source in authorship_attributes.
     """
     count = len(rows)
-    given = ids if len(ids) == count else []
+    # byline ids matter only as OpenReview ids or e-mail addresses (ICRA/IROS hold IEEE ids: '/3708…')
+    given = ids if len(ids) == count and any(i[:1] == "~" or "@" in i for i in ids) else []
+    if not given and not any(record.get(name) for name in _FACT_FIELDS):
+        return
     profile_ids = per_author_slots(record, "or_profile", order, count)
     domains = per_author_slots(record, "aff_domain", order, count) or per_author_slots(
         record, "email", order, count
@@ -288,10 +295,10 @@ def apply_author_facts(
     for i, row in enumerate(rows):
         given_id = given[i] if given else ""
         openreview = (text.openreview_id(profile_ids[i]) if profile_ids else None) or (
-            text.openreview_id(given_id) if given_id else None
+            text.openreview_id(given_id) if given_id[:1] == "~" else None
         )
         domain = (text.email_domain(domains[i]) if domains else None) or (
-            text.email_domain(given_id) if given_id else None
+            text.email_domain(given_id) if "@" in given_id else None
         )
         facts = (
             openreview,
@@ -312,18 +319,20 @@ _FACT_COLUMNS = (4, 5, 6, 7)
 
 def country_labels(record: dict[str, Any], slot_count: int) -> list[list[str | None]] | None:
     """Per aff slot, the country label of each '+' part; None when the index does not align."""
-    labels = text.split_slots(record.get("aff_country_unique"))
-    index_slots = text.split_slots(record.get("aff_country_unique_index"))
-    if not labels or len(index_slots) != slot_count:
+    per_slot = _country_labels(
+        str(record.get("aff_country_unique")), str(record.get("aff_country_unique_index"))
+    )
+    return per_slot if per_slot is not None and len(per_slot) == slot_count else None
+
+
+@lru_cache(maxsize=4096)  # co-authored papers repeat the same few label/index pairs
+def _country_labels(labels_text: str, index_text: str) -> list[list[str | None]] | None:
+    labels = text.split_slots(labels_text)
+    index_slots = text.split_slots(index_text)
+    if not labels:
         return None
-    result: list[list[str | None]] = []
-    for slot in index_slots:
-        parts: list[str | None] = []
-        for index_text in text.split_plus(slot):
-            position = int(index_text) if index_text.isdigit() else -1
-            parts.append(text.country_label(labels[position]) if 0 <= position < len(labels) else None)
-        result.append(parts)
-    return result
+    by_index = {str(i): text.country_label(label) for i, label in enumerate(labels)}
+    return [[by_index.get(part) for part in text.split_plus(slot)] for slot in index_slots]
 
 
 def add_affiliations(
