@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared/data
 MIRROR_ARGS := $(if $(wildcard $(SHARED)/paperlists),--mirror $(SHARED)/paperlists,)
+SHARED_ARGS := $(if $(wildcard $(SHARED)),--shared $(SHARED),)
 
 .PHONY: run test venv dev lint bench clean
 
@@ -18,7 +19,7 @@ dev: $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev,spark]'
 
 run: venv
-	$(BIN)/splitscope build --venues all $(MIRROR_ARGS) --shared $(SHARED)
+	$(BIN)/splitscope build --venues all $(MIRROR_ARGS) $(SHARED_ARGS)
 	$(BIN)/splitscope report --out report
 
 test: dev

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from splitscope.errors import UnusableInputError
 from splitscope.filters import Selection
@@ -127,13 +128,14 @@ def stored_bylines(con: duckdb.DuckDBPyConnection, paper_ids: list[str]) -> dict
     """paper_id → [(authorship_id, normalised name)] for the papers the CSV merges into."""
     if not paper_ids:
         return {}
-    con.execute("CREATE OR REPLACE TEMP TABLE _csv_targets (paper_id VARCHAR)")
-    con.executemany("INSERT INTO _csv_targets VALUES (?)", [[p] for p in paper_ids])
-    rows = con.execute(
-        "SELECT a.paper_id, a.authorship_id, a.name FROM authorships a "
-        "JOIN _csv_targets t USING (paper_id) ORDER BY a.paper_id, a.position"
-    ).fetchall()
-    con.execute("DROP TABLE _csv_targets")
+    con.register("_csv_targets", pa.table({"paper_id": paper_ids}))
+    try:
+        rows = con.execute(
+            "SELECT a.paper_id, a.authorship_id, a.name FROM authorships a "
+            "JOIN _csv_targets t USING (paper_id) ORDER BY a.paper_id, a.position"
+        ).fetchall()
+    finally:
+        con.unregister("_csv_targets")
     bylines: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for paper_id, authorship_id, name in rows:
         bylines[paper_id].append((authorship_id, text.normalise_name(name)))
