@@ -87,3 +87,36 @@ def test_pool_and_inline_parsing_give_the_same_store(store, tmp_path):
     pooled = connect(":memory:")
     run(pooled, mirror, workers=2)
     assert counts(pooled) == counts(store)
+
+
+def write_authors(shared, venue, year, lines: bytes):
+    folder = shared / "openreview-authors" / venue
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{venue}{year}.jsonl"
+    path.write_bytes(lines)
+    return path
+
+
+def test_changed_authors_file_reloads_its_unit_and_a_broken_one_is_reported(store, tmp_path):
+    mirror, shared = tmp_path / "m", tmp_path / "s"
+    write(mirror, "x", 2020, [{"id": "f1", "title": "A", "author": "Ann;Bo", "aff": "MIT;"}])
+    write_authors(shared, "x", 2020, b'{"id": "f1", "author": "Ann;Bo", "aff": ";ETH"}\n')
+    build(store, Selection(), mirror, shared, progress=False)
+    mentions = "SELECT authorship_id, affiliation, source_id FROM affiliation_mentions ORDER BY 1, 3"
+    assert store.execute(mentions).fetchall() == [
+        ("x2020:f1#1", "MIT", "paperlists:x/x2020"),
+        ("x2020:f1#2", "ETH", "openreview-authors:x/x2020"),
+    ]
+    path = write_authors(shared, "x", 2020, b'{"id": "f1", "author": "Ann;Bo", "aff": ";ETH Zurich"}\n')
+    os.utime(path, ns=(3, 3))
+    summary = build(store, Selection(), mirror, shared, progress=False)
+    assert sorted(o.source_id for o in summary.outcomes if o.action == "loaded") == [
+        "openreview-authors:x/x2020",
+        "paperlists:x/x2020",
+    ]
+    assert store.execute(mentions).fetchall()[1] == ("x2020:f1#2", "ETH Zurich", "openreview-authors:x/x2020")
+    path = write_authors(shared, "x", 2020, b'{"id": "f1", "auth')
+    os.utime(path, ns=(4, 4))
+    summary = build(store, Selection(), mirror, shared, progress=False)
+    assert summary.errors == ["openreview-authors/x/x2020.jsonl: not valid JSON at byte 18 (truncated?)"]
+    assert len(store.execute(mentions).fetchall()) == 2  # nothing stored was lost

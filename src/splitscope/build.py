@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from splitscope.errors import SplitscopeError, UnusableInputError
 from splitscope.filters import Selection
 from splitscope.sources import conference_csv, openreview_authors, paperlists
-from splitscope.sources.reading import read_input
+from splitscope.sources.reading import RawInput, read_input
 from splitscope.sources.rows import SourceBatch
 from splitscope.store.write import FileStamp, replace_sources, stored_sha256, stored_stamp_matches
 
@@ -109,6 +109,7 @@ class UnitResult:
     authors: SourceBatch | None = None
     unchanged: bool = False
     errors: list[str] = field(default_factory=list)
+    failed_source_id: str = ""
 
     @property
     def row_count(self) -> int:
@@ -177,19 +178,16 @@ def parse_unit(unit: Unit, known_paperlist_sha: str | None, known_authors_sha: s
 
 
 def _parse_unit(unit: Unit, known_paperlist_sha: str | None, known_authors_sha: str | None) -> UnitResult:
-    result = UnitResult(unit)
+    paperlist_id = paperlists.source_id_for(unit.venue, unit.year)
+    result = UnitResult(unit, failed_source_id=paperlist_id)
     try:
         raw = read_input(unit.paperlist, unit.label)
-        raw_authors = (
-            read_input(unit.authors, f"openreview-authors/{unit.venue}/{unit.authors.name}")
-            if unit.authors
-            else None
-        )
     except UnusableInputError as exc:
         result.errors.append(str(exc))
         return result
+    raw_authors, authors_error = _read_authors(unit)
     authors_sha = raw_authors.sha256 if raw_authors else None
-    if raw.sha256 == known_paperlist_sha and authors_sha == known_authors_sha:
+    if authors_error is None and (raw.sha256, authors_sha) == (known_paperlist_sha, known_authors_sha):
         result.unchanged = True
         return result
     try:
@@ -197,15 +195,29 @@ def _parse_unit(unit: Unit, known_paperlist_sha: str | None, known_authors_sha: 
     except UnusableInputError as exc:
         result.errors.append(str(exc))
         return result
-    if raw_authors is not None:
+    if raw_authors is not None and authors_error is None:
         try:
             result.authors = openreview_authors.parse_openreview_authors(
                 raw_authors, unit.venue, unit.year, parsed
             ).freeze()
         except UnusableInputError as exc:
-            result.errors.append(str(exc))
+            authors_error = str(exc)
+    if authors_error is not None:
+        result.errors.append(authors_error)
+        result.failed_source_id = openreview_authors.source_id_for(unit.venue, unit.year)
+        if raw.sha256 == known_paperlist_sha:  # only the authors file broke: keep what is stored
+            return result
     result.paperlist = parsed.batch.freeze()
     return result
+
+
+def _read_authors(unit: Unit) -> tuple[RawInput | None, str | None]:
+    if unit.authors is None:
+        return None, None
+    try:
+        return read_input(unit.authors, f"openreview-authors/{unit.venue}/{unit.authors.name}"), None
+    except UnusableInputError as exc:
+        return None, str(exc)
 
 
 def _parse_all(jobs: list[tuple[Unit, str | None, str | None]], workers: int) -> Iterator[UnitResult]:
@@ -228,7 +240,11 @@ def write_units(con: duckdb.DuckDBPyConnection, results: list[UnitResult], summa
         summary.errors.extend(result.errors)
         if result.paperlist is None:
             action = "unchanged" if result.unchanged else "failed"
-            source_id = paperlists.source_id_for(unit.venue, unit.year)
+            source_id = (
+                result.failed_source_id
+                if action == "failed"
+                else paperlists.source_id_for(unit.venue, unit.year)
+            )
             summary.outcomes.append(SourceOutcome(source_id, action, message="; ".join(result.errors)))
             if result.unchanged:  # same content under a new stamp: remember the stamp, change nothing
                 _restamp(con, unit)
