@@ -49,3 +49,25 @@ def test_status_without_store_exits_2(tmp_path):
     result = runner.invoke(app, ["status", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2
     assert "no store here yet" in result.stderr
+
+
+def test_build_and_status_human_output(tmp_path):
+    mirror = tmp_path / "mirror"
+    write_mirror(
+        mirror, "x2020", json.dumps([{"id": "1", "title": "T", "author": "A"}, {"title": ""}]).encode()
+    )
+    db = str(tmp_path / "s.duckdb")
+    result = runner.invoke(app, ["build", "--mirror", str(mirror), "--shared", str(tmp_path), "--db", db])
+    assert result.exit_code == 0
+    assert "records read 2 = papers stored 1 + merged 0 + quarantined 1" in result.stdout
+    assert "(reconciles)" in result.stdout
+    result = runner.invoke(app, ["status", "--db", db])
+    assert result.exit_code == 0 and "x" in result.stdout and "total" in result.stdout
+
+
+def test_bad_years_option_exits_2(tmp_path):
+    result = runner.invoke(
+        app, ["build", "--years", "twenty", "--mirror", str(tmp_path), "--db", str(tmp_path / "s")]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "splitscope: --years: 'twenty' is not a year or a range like 2014-2018"
