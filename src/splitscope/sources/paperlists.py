@@ -182,7 +182,7 @@ def add_paper(
 ) -> None:
     batch = parsed.batch
     paper_id = f"{venue}{year}:{source_paper_id}"
-    status = text.clean(record.get("status"))
+    status = _clean_label(record.get("status"))
     is_openreview = "openreview.net" in str(record.get("site", "")) or "~" in str(record.get("authorids", ""))
     keywords = record.get("keywords")
     batch.rows["papers"].append(
@@ -192,11 +192,11 @@ def add_paper(
             year,
             text.clean(record["title"]),
             status or None,
-            text.clean(record.get("track")) or None,
+            _clean_label(record.get("track")) or None,
             is_accepted(status),
             is_top_tier(status),
             ([k for k in text.split_slots(keywords) if k] or None) if keywords else None,
-            text.clean(record.get("primary_area")) or None,
+            _clean_label(record.get("primary_area")) or None,
             batch.source_id,
             source_paper_id,
             source_paper_id if is_openreview else None,
@@ -214,6 +214,16 @@ def add_paper(
     parsed.by_source_id[source_paper_id] = IndexedPaper(
         paper_id, prep.names, authorship_rows, len(batch.rows["papers"]) - 1
     )
+
+
+def _clean_label(value: Any) -> str:
+    """status, track, primary_area: a few distinct values per file, so cleaned once each."""
+    return _clean_cached(value) if isinstance(value, str) else text.clean(value)
+
+
+@lru_cache(maxsize=4096)
+def _clean_cached(value: str) -> str:
+    return text.clean(value)
 
 
 def profile_to_byline(ids: list[str], profile: list[str]) -> list[int] | None:
