@@ -15,6 +15,7 @@ from splitscope.sources.openreview import (
     fetch_profiles,
     make_client,
     parse_venue,
+    venue_code_and_year,
 )
 from splitscope.sources.polite_http import PoliteClient
 
@@ -146,6 +147,7 @@ def load_openreview_venue(
 
     Nothing is written until everything is fetched; the response cache makes a rerun after a crash
     resume without refetching."""
+    venue_code_and_year(venue_id)  # reject a malformed venue id before any request
     client = client or make_client(cache_dir, mirror_dir)
     task = progress.add_task(f"OpenReview {venue_id}", total=None) if progress else None
 

@@ -136,7 +136,7 @@ class PoliteClient:
             if folder is not None and (folder / f"{key}.json").exists():
                 setattr(self.stats, counter, getattr(self.stats, counter) + 1)
                 return json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))["body"]
-        if self.mirror_dir is not None and self.cache_dir is None:
+        if self.mirror_dir is not None:  # a mirror means offline: never fall through to the network
             raise FetchError(f"{method} {url}: not in the mirror {self.mirror_dir} (offline mode)")
         value = self._fetch_network(method, url, body)
         self.stats.by_key[key] = self.stats.by_key.get(key, 0) + 1
