@@ -215,3 +215,17 @@ def test_cli_fetch_reads_a_mirror_and_reports(tmp_path):
     assert summary["papers_stored"] == 2 and summary["origin"]["persons_with_origin"] == 2
     bad = CliRunner().invoke(app, ["openreview", "fetch", "NeurIPS 2024", "--db", str(db)])
     assert bad.exit_code == 2 and "not an OpenReview venue id" in bad.output
+
+
+def test_papers_a_paper_list_holds_under_site_ids_are_merged_by_title(tmp_path):
+    con = connect(":memory:")
+    con.execute(
+        "insert into papers (paper_id, venue, year, title, accepted, source_id) values "
+        "('nips2024:site_1', 'nips', 2024, 'Paper  one', true, 'paperlists:nips/nips2024')"
+    )
+    with FakeOpenReview() as fake:
+        summary = load(con, client_for(fake, tmp_path, []))
+    assert summary["records_merged"] == 1 and summary["papers_stored"] == 1
+    assert con.execute("select count(*) from papers where title = 'Paper One'").fetchone() == (0,)
+    raw = con.execute("select raw_record from quarantine where reason = 'note has no title'").fetchone()[0]
+    assert "~Eve_Nil1" in raw

@@ -21,6 +21,7 @@ import pycountry
 
 from splitscope.errors import UnusableInputError
 from splitscope.sources.polite_http import PoliteClient
+from splitscope.sources.text import mask_emails, normalise_title
 
 API_BASE = "https://api2.openreview.net"
 NOTES_PAGE_SIZE = 1000  # the API's maximum page size
@@ -53,6 +54,19 @@ _LEVELS = (  # order matters: 'postdoc' must not read as a doctorate
     ("doctoral", "doctorate"),
     ("dphil", "doctorate"),
 )
+
+
+@dataclass(frozen=True)
+class PapersHeld:
+    """What other sources already hold for the venue-year: an API note matching either is merged."""
+
+    paper_ids: set[str] = field(default_factory=set)
+    normalised_titles: set[str] = field(default_factory=set)
+
+    def holds(self, paper: dict[str, Any]) -> bool:
+        return (
+            paper["paper_id"] in self.paper_ids or normalise_title(paper["title"]) in self.normalised_titles
+        )
 
 
 class RecordProblem(ValueError):
@@ -303,14 +317,14 @@ def make_client(
 
 
 def _quarantine(load: VenueLoad, locator: str, reason: str, record: Any) -> None:
-    load.quarantine.append((locator, reason, json.dumps(record, default=str)[:20000]))
+    load.quarantine.append((locator, reason, mask_emails(json.dumps(record, default=str))[:20000]))
 
 
 def parse_venue(
     venue_id: str,
     notes: list[Any],
     profiles: list[Any],
-    existing_paper_ids: set[str],
+    held: PapersHeld | None = None,
     fetched_year: int | None = None,
 ) -> tuple[VenueLoad, dict[str, list[dict[str, Any]]]]:
     """Turn fetched notes and profiles into rows; bad records go to the load's quarantine list."""
@@ -335,7 +349,7 @@ def parse_venue(
         if paper["paper_id"] in seen:
             load.records_quarantined += 1
             _quarantine(load, f"note {index}", f"duplicate note id {paper['source_paper_id']}", note)
-        elif paper["paper_id"] in existing_paper_ids:
+        elif held is not None and held.holds(paper):
             load.records_merged += 1  # another source (the paper list) holds this paper already
         else:
             tables["papers"].append(paper)

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from splitscope.sources.openreview import (
+    PapersHeld,
     VenueLoad,
     fetch_accepted_notes,
     fetch_profiles,
@@ -18,6 +19,7 @@ from splitscope.sources.openreview import (
     venue_code_and_year,
 )
 from splitscope.sources.polite_http import PoliteClient
+from splitscope.sources.text import normalise_title
 
 _COLUMNS = {
     "papers": [
@@ -134,6 +136,17 @@ def write_venue(
         raise
 
 
+def _papers_held_elsewhere(con: duckdb.DuckDBPyConnection, venue_id: str) -> PapersHeld:
+    """Paper ids and normalised titles other sources hold for this venue-year. Titles matter because some
+    paper lists (NeurIPS 2024, ICML 2025) use site ids rather than OpenReview forum ids."""
+    venue, year = venue_code_and_year(venue_id)
+    rows = con.execute(
+        "select paper_id, title from papers where venue = ? and year = ? and source_id <> ?",
+        [venue, year, f"openreview-api:{venue_id}"],
+    ).fetchall()
+    return PapersHeld({r[0] for r in rows}, {normalise_title(r[1]) for r in rows})
+
+
 def load_openreview_venue(
     con: duckdb.DuckDBPyConnection,
     venue_id: str,
@@ -164,13 +177,8 @@ def load_openreview_venue(
         if isinstance(a, str) and a.startswith("~")
     }
     profiles = fetch_profiles(client, author_ids, on_batch=report)
-    existing = {
-        row[0]
-        for row in con.execute(
-            "select paper_id from papers where source_id <> ?", [f"openreview-api:{venue_id}"]
-        ).fetchall()
-    }
-    load, tables = parse_venue(venue_id, notes, profiles, existing, fetched_year)
+    held = _papers_held_elsewhere(con, venue_id)
+    load, tables = parse_venue(venue_id, notes, profiles, held, fetched_year)
     write_venue(con, load, tables, uri=f"{client.base_url}/notes?content.venueid={venue_id}")
     summary = {k: v for k, v in asdict(load).items() if k != "quarantine"}
     summary["requested_profiles"] = len(author_ids)
