@@ -27,9 +27,13 @@ eval_app = typer.Typer(
     help="Evaluate the resolver and the linker against labelled data.", no_args_is_help=True
 )
 openalex_app = typer.Typer(help="OpenAlex API and snapshot ingestion.", no_args_is_help=True)
+openreview_app = typer.Typer(
+    help="OpenReview API: accepted papers and author profiles.", no_args_is_help=True
+)
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(eval_app, name="eval")
 app.add_typer(openalex_app, name="openalex")
+app.add_typer(openreview_app, name="openreview")
 
 err_console = Console(stderr=True)
 T = TypeVar("T")
@@ -163,6 +167,33 @@ def print_status_table(status: dict[str, Any]) -> None:
 
 
 # --- sources: openreview, openalex ---------------------------------------------------------------------
+
+
+@openreview_app.command("fetch")
+def openreview_fetch(
+    venue_id: Annotated[str, typer.Argument(help="OpenReview venue id, e.g. NeurIPS.cc/2024/Conference.")],
+    db: DbOption = None,
+    mirror: Annotated[
+        Path | None, typer.Option(help="Recorded responses to read instead of the network.")
+    ] = None,
+    cache: Annotated[Path | None, typer.Option(help="Response cache; also the resume checkpoint.")] = None,
+    interval: Annotated[float, typer.Option(help="Seconds between requests (politeness).")] = 3.0,
+    as_json: JsonOption = False,
+) -> None:
+    """Fetch a venue's accepted papers and their authors' profiles; compute education-based origin."""
+    from splitscope.config import load_settings
+    from splitscope.sources.openreview_workflow import fetch_venue_into_store
+
+    settings = load_settings(db=db, cache=cache, mirror=mirror)
+    summary = run(lambda: fetch_venue_into_store(settings, venue_id, interval, show_progress=not as_json))
+    if as_json:
+        print_json(summary)
+    else:
+        typer.echo(
+            f"{venue_id}: {summary['papers_stored']} papers stored, {summary['records_merged']} already "
+            f"held, {summary['records_quarantined']} quarantined; {summary['profiles_stored']} profiles, "
+            f"{summary['origin']['persons_with_origin']} with an education-based origin"
+        )
 
 
 # --- audit ---------------------------------------------------------------------------------------------

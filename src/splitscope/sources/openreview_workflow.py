@@ -1,0 +1,29 @@
+"""`splitscope openreview fetch`: the library call behind the command (store, fetch, origin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.progress import Progress
+
+from splitscope.config import Settings
+from splitscope.resolve.education_origin import compute_education_origin
+from splitscope.sources.openreview import make_client
+from splitscope.sources.openreview_load import load_openreview_venue
+from splitscope.store import connect
+
+
+def fetch_venue_into_store(
+    settings: Settings, venue_id: str, interval: float = 3.0, show_progress: bool = True
+) -> dict[str, Any]:
+    cache_dir = settings.cache_dir / "openreview"
+    client = make_client(cache_dir, settings.mirror_dir, min_interval=interval)
+    con = connect(settings.db_path)
+    try:
+        with Progress(disable=not show_progress, transient=True) as progress:
+            summary = load_openreview_venue(con, venue_id, client=client, progress=progress)
+        summary["origin"] = compute_education_origin(con)
+        return summary
+    finally:
+        client.close()
+        con.close()

@@ -1,0 +1,200 @@
+"""A polite JSON-over-HTTP client: rate limit, retries with backoff, Retry-After, a response cache, a mirror.
+
+The cache doubles as the resume checkpoint: every successful response is written atomically under a key
+derived from (method, url, body) before the caller sees it, so a crashed fetch restarts where it stopped
+and never asks the server twice for the same page. A mirror directory holds recorded responses under the
+same keys and is read instead of the network (offline runs, tests).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from splitscope.errors import SplitscopeError
+
+RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+
+
+class FetchError(SplitscopeError):
+    """A request failed for good (retries exhausted, or a status that retrying cannot fix)."""
+
+    exit_code = 2
+
+
+def request_key(method: str, url: str, body: Any = None) -> str:
+    """Stable cache / mirror key of a request: sha256 of method, full URL and canonical JSON body."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")) if body is not None else ""
+    return hashlib.sha256(f"{method.upper()} {url}\n{canonical}".encode()).hexdigest()
+
+
+def _atomic_write_json(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(value, handle)
+    os.replace(tmp, path)
+
+
+def retry_after_seconds(response: httpx.Response, now: Callable[[], float] = time.time) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or HTTP date) or an OpenReview-style JSON body
+    (`details.resetTime`, ISO 8601). None when the response says nothing."""
+    header = response.headers.get("Retry-After")
+    if header:
+        try:
+            return max(0.0, float(header))
+        except ValueError:
+            parsed = email.utils.parsedate_to_datetime(header)
+            if parsed is not None:
+                return max(0.0, parsed.timestamp() - now())
+    try:
+        reset = response.json().get("details", {}).get("resetTime")
+    except (ValueError, AttributeError):
+        return None
+    if isinstance(reset, str):
+        try:
+            when = datetime.fromisoformat(reset.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, when.timestamp() - now())
+    return None
+
+
+@dataclass
+class FetchStats:
+    network_requests: int = 0  # every HTTP attempt, failed ones included
+    cache_hits: int = 0
+    mirror_hits: int = 0
+    retries: int = 0
+    waited_seconds: float = 0.0
+    by_key: dict[str, int] = field(default_factory=dict)  # successful network fetches per request key
+
+
+@dataclass
+class PoliteClient:
+    """GET/POST JSON with politeness. `cache_dir` None disables caching (and resuming)."""
+
+    base_url: str
+    cache_dir: Path | None = None
+    mirror_dir: Path | None = None
+    min_interval: float = 1.0  # seconds between requests (rate limit)
+    max_retries: int = 6
+    backoff_base: float = 1.0  # exponential: base * 2**attempt, capped
+    backoff_cap: float = 120.0
+    max_retry_after: float = 3600.0  # a server asking for longer than this is a failure, not a wait
+    timeout: float = 30.0
+    headers: dict[str, str] = field(default_factory=dict)
+    transport: httpx.BaseTransport | None = None
+    sleep: Callable[[float], None] = time.sleep
+    stats: FetchStats = field(default_factory=FetchStats)
+    _last_request: float = 0.0
+    _client: httpx.Client | None = None
+
+    def _http(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(
+                base_url=self.base_url,
+                timeout=self.timeout,
+                headers=self.headers,
+                transport=self.transport,
+                follow_redirects=True,
+            )
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def _url(self, path: str, params: dict[str, Any] | None) -> str:
+        request = httpx.Request("GET", self.base_url.rstrip("/") + path, params=params)
+        return str(request.url)
+
+    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self._fetch("GET", path, params, None)
+
+    def post_json(self, path: str, body: Any, params: dict[str, Any] | None = None) -> Any:
+        return self._fetch("POST", path, params, body)
+
+    def _fetch(self, method: str, path: str, params: dict[str, Any] | None, body: Any) -> Any:
+        url = self._url(path, params)
+        key = request_key(method, url, body)
+        for folder, counter in ((self.mirror_dir, "mirror_hits"), (self.cache_dir, "cache_hits")):
+            if folder is not None and (folder / f"{key}.json").exists():
+                setattr(self.stats, counter, getattr(self.stats, counter) + 1)
+                return json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))["body"]
+        if self.mirror_dir is not None:  # a mirror means offline: never fall through to the network
+            raise FetchError(f"{method} {url}: not in the mirror {self.mirror_dir} (offline mode)")
+        value = self._fetch_network(method, url, body)
+        self.stats.by_key[key] = self.stats.by_key.get(key, 0) + 1
+        if self.cache_dir is not None:
+            _atomic_write_json(
+                self.cache_dir / f"{key}.json",
+                {"method": method, "url": url, "request_body": body, "body": value},
+            )
+        return value
+
+    def _wait_turn(self) -> None:
+        gap = self.min_interval - (time.monotonic() - self._last_request)
+        if gap > 0:
+            self.sleep(gap)
+            self.stats.waited_seconds += gap
+        self._last_request = time.monotonic()
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.backoff_cap, self.backoff_base * (2**attempt))
+
+    def _fetch_network(self, method: str, url: str, body: Any) -> Any:
+        problem = ""
+        for attempt in range(self.max_retries + 1):
+            if attempt:
+                self.stats.retries += 1
+            self._wait_turn()
+            self.stats.network_requests += 1
+            try:
+                response = self._http().request(method, url, json=body)
+            except httpx.TimeoutException:
+                problem = "timed out"
+                self._sleep(self._backoff(attempt))
+                continue
+            except httpx.TransportError as exc:
+                problem = f"connection failed ({exc.__class__.__name__})"
+                self._sleep(self._backoff(attempt))
+                continue
+            if response.status_code in RETRYABLE_STATUS:
+                problem = f"HTTP {response.status_code}"
+                wait = retry_after_seconds(response)
+                if wait is not None and wait > self.max_retry_after:
+                    raise FetchError(
+                        f"{method} {url}: HTTP {response.status_code}, server asks to wait "
+                        f"{wait:.0f} s (over {self.max_retry_after:.0f} s); try again later"
+                    )
+                self._sleep(wait if wait is not None else self._backoff(attempt))
+                continue
+            if response.status_code >= 400:
+                raise FetchError(f"{method} {url}: HTTP {response.status_code} {response.text[:200]!r}")
+            try:
+                return response.json()
+            except ValueError:
+                problem = "body is not valid JSON (truncated?)"
+                self._sleep(self._backoff(attempt))
+        raise FetchError(
+            f"{method} {url}: gave up after {self.max_retries + 1} attempts; last problem: {problem}"
+        )
+
+    def _sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+        self.stats.waited_seconds += seconds
