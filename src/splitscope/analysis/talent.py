@@ -1,0 +1,133 @@
+"""Talent analytics entry point: balance, origin -> work flows, and every other talent table.
+
+`talent_tables(con, selection, cohort, origin)` is what the report and `splitscope talent` call.
+Definitions live in docs/talent.md; each table's `notes` restates its denominator.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from splitscope.analysis.careers import CareerOptions, build_careers
+from splitscope.analysis.concentration import concentration_table, sector_table
+from splitscope.analysis.moves import build_anchor_runs, moves_tables, retention_tables, returns_table
+from splitscope.analysis.origin import build_origin
+from splitscope.analysis.result import Coverage, MetricTable
+from splitscope.analysis.stats import DEFAULT_RESAMPLES, bootstrap_category_shares
+from splitscope.filters import Selection
+
+
+def _population_year_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("""
+        select year, count(*) as eligible, count(*) filter (where n_resolved > 0) as covered
+        from talent_population_years group by year order by year
+    """).df()
+
+
+def work_country_table(con: duckdb.DuckDBPyConnection, resamples: int = DEFAULT_RESAMPLES) -> MetricTable:
+    parts = con.execute("""
+        select c.person_id, c.year, c.country, c.weight
+        from talent_person_year_country c join talent_population_years using (person_id, year)
+    """).df()
+    frame = bootstrap_category_shares(parts, ["year"], "person_id", "country", "weight", resamples=resamples)
+    frame = frame.rename(columns={"weight": "researchers"})
+    years = _population_year_counts(con)
+    return MetricTable(
+        "talent.work_country_share",
+        "Share of researchers by country of work, per year",
+        frame.merge(years, on="year", how="left"),
+        Coverage("researcher-years", int(years["eligible"].sum()), int(years["covered"].sum())),
+        notes="fractional researchers: each researcher-year's resolved affiliations sum to 1; "
+        "covered = researcher-years with at least one resolved country",
+    )
+
+
+def first_observed_table(con: duckdb.DuckDBPyConnection, resamples: int = DEFAULT_RESAMPLES) -> MetricTable:
+    parts = con.execute("""
+        select y.person_id, y.year, o.origin_country, 1.0 as weight
+        from talent_population_years y join talent_origin o using (person_id)
+        where o.origin_country is not null
+    """).df()
+    frame = bootstrap_category_shares(
+        parts, ["year"], "person_id", "origin_country", "weight", resamples=resamples
+    ).rename(columns={"weight": "researchers"})
+    eligible = con.execute("select count(*) from talent_population_years").fetchone()[0]
+    return MetricTable(
+        "talent.origin_share",
+        "Share of active researchers by origin country, per year",
+        frame,
+        Coverage("researcher-years", int(eligible), len(parts)),
+        notes="origin = first-observed country unless origin='education'; it is not a nationality; "
+        "covered = researcher-years whose researcher has a known origin",
+    )
+
+
+def flow_table(
+    con: duckdb.DuckDBPyConnection, selection: Selection, resamples: int = DEFAULT_RESAMPLES
+) -> MetricTable:
+    """Origin -> current work country matrix: counts and the share of each origin row."""
+    last_limit = f"py.year <= {selection.years[1]}" if selection.years else "true"
+    persons = con.execute(f"""
+        with work as (
+            select py.person_id, arg_max(py.majority_country, py.year) as work_country
+            from talent_person_year py join talent_population using (person_id)
+            where py.majority_country is not null and {last_limit} group by all
+        )
+        select person_id, o.origin_country, w.work_country, 1.0 as weight
+        from talent_population join talent_origin o using (person_id) join work w using (person_id)
+        where o.origin_country is not null
+    """).df()
+    frame = bootstrap_category_shares(
+        persons, ["origin_country"], "person_id", "work_country", "weight", resamples=resamples
+    ).rename(columns={"weight": "researchers", "n": "origin_researchers"})
+    eligible = con.execute("select count(*) from talent_population").fetchone()[0]
+    return MetricTable(
+        "talent.origin_work_flow",
+        "Origin country -> country of work at the last observation",
+        frame,
+        Coverage("researchers", int(eligible), len(persons)),
+        notes="share = share of the origin row; work country = majority country of the last observed year "
+        "(up to the end of the selected years); covered = researchers with both known",
+    )
+
+
+def talent_tables(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection,
+    cohort: str = "all",
+    origin: str = "first-observed",
+    *,
+    min_evidence: int = 1,
+    confirm_years: int = 1,
+    resamples: int = DEFAULT_RESAMPLES,
+) -> dict[str, MetricTable]:
+    """Every talent table for a venue/year selection and cohort ('all' authors or 'top' tier)."""
+    build_careers(con, CareerOptions(selection=selection, cohort=cohort))
+    build_origin(con, origin, min_evidence=min_evidence)
+    build_anchor_runs(con, confirm_years=confirm_years)
+    moves, moves_detail = moves_tables(con, selection)
+    returns, _ = returns_table(con, resamples=resamples)
+    retention, retention_pooled = retention_tables(con, selection, resamples=resamples)
+    tables = [
+        work_country_table(con, resamples),
+        first_observed_table(con, resamples),
+        flow_table(con, selection, resamples),
+        moves,
+        moves_detail,
+        returns,
+        retention,
+        retention_pooled,
+        sector_table(con, resamples),
+        concentration_table(con, resamples),
+    ]
+    filters = {
+        **selection.to_dict(),
+        "cohort": cohort,
+        "origin": origin,
+        "min_evidence": min_evidence,
+        "confirm_years": confirm_years,
+    }
+    for table in tables:
+        table.filters = filters
+    return {table.name: table for table in tables}
