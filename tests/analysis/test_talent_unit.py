@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from talent_store import fill
 
@@ -41,7 +42,7 @@ def test_careers_have_fractional_weights_and_first_last_years(filled):
     assert weights == pytest.approx({"US": 0.75, "CN": 0.25})
     assert frac_2016["majority_country"] == "US" and frac_2016["n_resolved"] == 2
     dual_2017 = careers[(careers.person_id == "dual") & (careers.year == 2017)].iloc[0]
-    assert dual_2017["majority_country"] is None  # 50/50: no majority country that year
+    assert pd.isna(dual_2017["majority_country"])  # 50/50: no majority country that year
     returner = careers[careers.person_id == "returner"].iloc[0]
     assert (returner.first_year, returner.last_year, returner.n_observed_years) == (2012, 2016, 5)
 
