@@ -6,6 +6,8 @@ Definitions live in docs/talent.md; each table's `notes` restates its denominato
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
@@ -15,6 +17,7 @@ from splitscope.analysis.moves import build_anchor_runs, moves_tables, retention
 from splitscope.analysis.origin import build_origin
 from splitscope.analysis.result import Coverage, MetricTable
 from splitscope.analysis.stats import DEFAULT_RESAMPLES, bootstrap_category_shares
+from splitscope.errors import UnusableInputError
 from splitscope.filters import Selection
 
 
@@ -131,3 +134,48 @@ def talent_tables(
     for table in tables:
         table.filters = filters
     return {table.name: table for table in tables}
+
+
+TALENT_JSON_SCHEMA = "splitscope.talent/1"
+
+
+def talent_json(tables: dict[str, MetricTable], filters: dict[str, object]) -> dict[str, object]:
+    """The stable `splitscope talent --json` document (docs/talent.md, "JSON output")."""
+    return {
+        "schema": TALENT_JSON_SCHEMA,
+        "filters": filters,
+        "tables": {name: table.to_dict() for name, table in tables.items()},
+    }
+
+
+def run_talent(
+    db_path: Path,
+    selection: Selection,
+    cohort: str = "all",
+    origin: str = "first-observed",
+    resamples: int = DEFAULT_RESAMPLES,
+) -> dict[str, MetricTable]:
+    """Open a built store read-only and compute every talent table (what `splitscope talent` calls)."""
+    if not Path(db_path).is_file():
+        raise UnusableInputError(f"{db_path}: no such store; run `splitscope build` first or pass --db")
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error as exc:
+        raise UnusableInputError(f"{db_path}: cannot open as a DuckDB store ({exc})") from None
+    try:
+        missing = [t for t in REQUIRED_TABLES if not _has_table(con, t)]
+        if missing:
+            raise UnusableInputError(
+                f"{db_path}: store lacks table(s) {', '.join(missing)}; run `splitscope build`"
+            )
+        return talent_tables(con, selection, cohort, origin, resamples=resamples)
+    finally:
+        con.close()
+
+
+REQUIRED_TABLES = ("papers", "authorships", "authorship_affiliations", "authorship_person")
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    query = "select count(*) from information_schema.tables where table_name = ?"
+    return bool(con.execute(query, [name]).fetchone()[0])
