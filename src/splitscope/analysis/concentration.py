@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES, bootstrap_category_shares, resample_category_totals
+from splitscope.analysis.stats import DEFAULT_RESAMPLES, bootstrap_category_shares, iter_category_resamples
 
 TOP_N = 10
 
@@ -55,12 +55,14 @@ def concentration_table(
 ) -> MetricTable:
     parts = _person_year_parts(con, "f.org_id", "f.org_id is not null")
     rows = []
-    for (year, country), group in parts.groupby(["year", "country"], sort=True):
-        n_persons = group["person_id"].nunique()
-        # Below a handful of researchers a top-10 share is 1 by construction: not a finding.
-        if n_persons < min_researchers:
-            continue
-        draws = resample_category_totals(group["person_id"], group["part"], group["weight"], resamples)
+    # Below a handful of researchers a top-10 share is 1 by construction: not a finding.
+    size = parts.groupby(["year", "country"])["person_id"].transform("nunique")
+    eligible_parts = parts[size >= min_researchers]
+    groups = iter_category_resamples(
+        eligible_parts, ["year", "country"], "person_id", "part", "weight", resamples
+    )
+    for (year, country), draws in groups:
+        n_persons = draws.n_units
         top_share, hhi = _concentration(draws.observed[None, :])
         boot_top, boot_hhi = _concentration(draws.resampled)
         alpha = (1 - level) / 2

@@ -6,6 +6,7 @@ between a unit's numerator and denominator (e.g. fractional author shares of one
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,42 +98,74 @@ def resample_category_totals(
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
 ) -> CategoryResamples:
-    """Bootstrap the category totals of (unit, category, weight) rows by resampling whole units.
+    """Bootstrap the category totals of (unit, category, weight) rows by resampling whole units."""
+    frame = pd.DataFrame({"group": 0, "unit": units, "category": categories, "weight": weights})
+    for _key, draws in iter_category_resamples(
+        frame, ["group"], "unit", "category", "weight", resamples, seed
+    ):
+        return draws
+    return CategoryResamples(np.asarray([]), np.zeros(0), np.zeros((resamples, 0)), 0)
 
-    Units with identical weight rows are collapsed into patterns first and the patterns drawn from a
-    multinomial with their frequencies, which is the same distribution as drawing n units with
-    replacement but costs resamples x patterns instead of resamples x units (most researchers have one
-    country, so a year of 20,000 researchers has a few hundred patterns).
+
+def iter_category_resamples(
+    frame: pd.DataFrame,
+    group_cols: list[str],
+    unit_col: str,
+    category_col: str,
+    weight_col: str,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> Iterator[tuple[tuple, CategoryResamples]]:
+    """Per group, the category totals observed and under resampling of the group's units.
+
+    Units with identical weight rows are collapsed into patterns and the patterns drawn from a
+    multinomial with their frequencies: the same distribution as drawing n units with replacement, at a
+    cost of resamples x patterns instead of resamples x units (most researchers have one country, so a
+    year of 20,000 researchers has a few hundred patterns). Patterns are found once for all groups.
     """
-    rows = pd.DataFrame({"unit": units, "category": categories, "weight": weights})
-    rows = rows.groupby(["unit", "category"], sort=True, dropna=False)["weight"].sum().reset_index()
-    category_codes, category_labels = pd.factorize(rows["category"], sort=True)
-    rows["code"] = category_codes
-    n_units = rows["unit"].nunique()
-    if n_units == 0:
-        empty = np.zeros((resamples, 0))
-        return CategoryResamples(np.asarray(category_labels), np.zeros(0), empty, 0)
-    rows["key"] = rows["code"].astype(str) + ":" + rows["weight"].round(12).astype(str)
-    unit_key = rows.groupby("unit", sort=True)["key"].agg("|".join)
+    keys = [*group_cols, unit_col]
+    rows = frame.groupby([*keys, category_col], dropna=False, sort=True)[weight_col].sum().reset_index()
+    if rows.empty:
+        return
+    codes, labels = pd.factorize(rows[category_col], sort=True)
+    weights = rows[weight_col].to_numpy(dtype=float)
+    unit_of_row = rows.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
+    row_key = pd.Series(codes.astype(str)) + ":" + pd.Series(weights.round(12).astype(str))
+    # Most units have one row, whose key is the unit's key; only the others need joining.
+    rows_per_unit = np.bincount(unit_of_row)
+    unit_key = row_key.to_numpy(dtype=object)[np.flatnonzero(np.r_[True, np.diff(unit_of_row) != 0])]
+    multi = rows_per_unit[unit_of_row] > 1
+    if multi.any():
+        joined = row_key[multi].groupby(unit_of_row[multi], sort=True).agg("|".join)
+        unit_key[joined.index.to_numpy()] = joined.to_numpy()
     pattern_of_unit, _ = pd.factorize(unit_key)
-    frequencies = np.bincount(pattern_of_unit)
-    representative = pd.Series(unit_key.index).groupby(pattern_of_unit).first()
-    pattern_rows = rows.set_index("unit").loc[representative.to_numpy()]
-    pattern_of_representative = pd.Series(np.arange(len(representative)), index=representative.to_numpy())
-    pattern_index = pattern_of_representative.loc[pattern_rows.index].to_numpy()
-    return _resample_patterns(
-        pattern_index,
-        pattern_rows["code"].to_numpy(),
-        pattern_rows["weight"].to_numpy(dtype=float),
-        frequencies,
-        np.asarray(category_labels),
-        resamples,
-        seed,
-    )
+    first_row_of_unit = np.flatnonzero(np.r_[True, np.diff(unit_of_row) != 0])
+    unit_frame = rows.iloc[first_row_of_unit][group_cols].reset_index(drop=True)
+    unit_frame["pattern"] = pattern_of_unit
+    # Rows of each pattern, taken from its first unit, in CSR form (start offset, length).
+    first_unit_of_pattern = pd.Series(np.arange(len(pattern_of_unit))).groupby(pattern_of_unit).first()
+    row_count = rows_per_unit
+    first_units = first_unit_of_pattern.to_numpy()
+    starts, lengths = first_row_of_unit[first_units], row_count[first_units]
+    for key, part in unit_frame.groupby(group_cols, dropna=False, sort=True):
+        patterns, frequencies = np.unique(part["pattern"].to_numpy(), return_counts=True)
+        take = np.concatenate([np.arange(starts[p], starts[p] + lengths[p]) for p in patterns])
+        pattern_index = np.repeat(np.arange(len(patterns)), lengths[patterns])
+        # Category codes local to the group, so a draw matrix has the group's categories only.
+        group_codes, local_codes = np.unique(codes[take], return_inverse=True)
+        draws = _resample_patterns(
+            pattern_index, local_codes, weights[take], frequencies, len(group_codes), resamples, seed
+        )
+        yield (
+            key if isinstance(key, tuple) else (key,),
+            CategoryResamples(
+                np.asarray(labels)[group_codes], draws.observed, draws.resampled, draws.n_units
+            ),
+        )
 
 
-def _resample_patterns(pattern_index, codes, weights, frequencies, labels, resamples, seed):
-    n_units, k = int(frequencies.sum()), len(labels)
+def _resample_patterns(pattern_index, codes, weights, frequencies, k, resamples, seed) -> CategoryResamples:
+    n_units = int(frequencies.sum())
     observed = np.bincount(codes, weights=weights * frequencies[pattern_index], minlength=k)
     rng = np.random.default_rng(seed)
     counts = rng.multinomial(n_units, frequencies / n_units, size=resamples)
@@ -143,7 +176,7 @@ def _resample_patterns(pattern_index, codes, weights, frequencies, labels, resam
     starts = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0])
     resampled = np.zeros((resamples, k))
     resampled[:, codes[order][starts]] = np.add.reduceat(scaled, starts, axis=1)
-    return CategoryResamples(labels, observed, resampled, n_units)
+    return CategoryResamples(np.arange(k), observed, resampled, n_units)
 
 
 def bootstrap_category_shares(
@@ -163,31 +196,24 @@ def bootstrap_category_shares(
     categories (fractional counting) and the shares of a group sum to 1.
     """
     alpha = (1 - level) / 2
-    parts = []
-    for key, part in frame.groupby(group_cols, dropna=False, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        draws = resample_category_totals(
-            part[unit_col], part[category_col], part[weight_col], resamples, seed
-        )
-        total = draws.observed.sum()
-        resampled_totals = draws.resampled.sum(axis=1, keepdims=True)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            shares = draws.resampled / resampled_totals
-        low, high = np.quantile(shares, [alpha, 1 - alpha], axis=0)
-        block = pd.DataFrame(
-            {
-                category_col: draws.categories,
-                "weight": draws.observed,
-                "n": draws.n_units,
-                prefix: draws.observed / total if total else np.nan,
-                f"{prefix}_ci_low": low,
-                f"{prefix}_ci_high": high,
-            }
-        )
-        for col, value in zip(group_cols, key, strict=True):
-            block.insert(group_cols.index(col), col, value)
-        parts.append(block)
     columns = [*group_cols, category_col, "weight", "n", prefix, f"{prefix}_ci_low", f"{prefix}_ci_high"]
-    if not parts:
+    # Collect plain arrays and build one frame at the end: a DataFrame per group costs more than the draws.
+    blocks: dict[str, list] = {col: [] for col in columns}
+    for key, draws in iter_category_resamples(
+        frame, group_cols, unit_col, category_col, weight_col, resamples, seed
+    ):
+        k, total = len(draws.categories), draws.observed.sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shares = draws.resampled / draws.resampled.sum(axis=1, keepdims=True)
+        low, high = np.quantile(shares, [alpha, 1 - alpha], axis=0)
+        for col, value in zip(group_cols, key, strict=True):
+            blocks[col].append([value] * k)
+        blocks[category_col].append(draws.categories)
+        blocks["weight"].append(draws.observed)
+        blocks["n"].append(np.full(k, draws.n_units))
+        blocks[prefix].append(draws.observed / total if total else np.full(k, np.nan))
+        blocks[f"{prefix}_ci_low"].append(low)
+        blocks[f"{prefix}_ci_high"].append(high)
+    if not blocks["n"]:
         return pd.DataFrame(columns=columns)
-    return pd.concat(parts, ignore_index=True)[columns]
+    return pd.DataFrame({col: np.concatenate(parts) for col, parts in blocks.items()})[columns]
