@@ -75,6 +75,7 @@ def talent_command(
     origin: Annotated[str, typer.Option(help="first-observed, or education (needs education data).")] = (
         "first-observed"
     ),
+    careers: Annotated[bool, typer.Option("--careers", help="Also output talent.careers (large).")] = False,
     json_out: JsonOption = False,
     csv_dir: Annotated[
         Path | None, typer.Option("--csv", help="Write every table as CSV+Parquet here.")
@@ -87,7 +88,9 @@ def talent_command(
     from splitscope.filters import parse_selection
 
     selection = run(lambda: parse_selection(venues, years))
-    tables = run(lambda: run_talent(load_settings(db=db).db_path, selection, cohort, origin))
+    tables = run(
+        lambda: run_talent(load_settings(db=db).db_path, selection, cohort, origin, include_careers=careers)
+    )
     if csv_dir is not None:
         for table in tables.values():
             table.write(csv_dir)

@@ -43,6 +43,10 @@ def test_careers_have_fractional_weights_and_first_last_years(filled):
     assert frac_2016["majority_country"] == "US" and frac_2016["n_resolved"] == 2
     dual_2017 = careers[(careers.person_id == "dual") & (careers.year == 2017)].iloc[0]
     assert pd.isna(dual_2017["majority_country"])  # 50/50: no majority country that year
+    long = tables(con, include_careers=True)["talent.careers"]
+    frac_rows = long.frame[long.frame.person_id == "frac"].set_index("country")["weight"].to_dict()
+    assert frac_rows == pytest.approx({"US": 0.75, "CN": 0.25})
+    assert (long.coverage.eligible, long.coverage.covered) == (8, 7)  # the ghost has nothing resolved
     returner = careers[careers.person_id == "returner"].iloc[0]
     assert (returner.first_year, returner.last_year, returner.n_observed_years) == (2012, 2016, 5)
 

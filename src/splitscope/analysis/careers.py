@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from splitscope.analysis.result import Coverage, MetricTable
 from splitscope.errors import UnusableInputError
 from splitscope.filters import Selection
 
@@ -135,3 +136,20 @@ def careers_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         left join pyo using (person_id, year)
         order by py.person_id, py.year
     """).df()
+
+
+def careers_table(con: duckdb.DuckDBPyConnection) -> MetricTable:
+    """talent.careers: one row per person-year-affiliation of the population (after build_careers)."""
+    frame = careers_frame(con)
+    long = frame.explode("affiliations", ignore_index=True)
+    parts = pd.json_normalize(long["affiliations"].where(long["affiliations"].notna(), None).tolist())
+    long = pd.concat([long.drop(columns=["affiliations"]), parts.reindex(long.index)], axis=1)
+    persons = frame.groupby("person_id")["n_resolved"].max()
+    return MetricTable(
+        "talent.careers",
+        "Careers: countries, organisations and sectors per person-year, with fractional weights",
+        long,
+        Coverage("researchers", len(persons), int((persons > 0).sum())),
+        notes="weight = share of the person-year over resolved affiliations; covered = researchers with "
+        "at least one resolved affiliation",
+    )

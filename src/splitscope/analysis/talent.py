@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from splitscope.analysis.careers import CareerOptions, build_careers
+from splitscope.analysis.careers import CareerOptions, build_careers, careers_table
 from splitscope.analysis.concentration import concentration_table, sector_table
 from splitscope.analysis.moves import build_anchor_runs, moves_tables, retention_tables, returns_table
 from splitscope.analysis.origin import build_origin
@@ -104,6 +104,7 @@ def talent_tables(
     min_evidence: int = 1,
     confirm_years: int = 1,
     resamples: int = DEFAULT_RESAMPLES,
+    include_careers: bool = False,
 ) -> dict[str, MetricTable]:
     """Every talent table for a venue/year selection and cohort ('all' authors or 'top' tier)."""
     build_careers(con, CareerOptions(selection=selection, cohort=cohort))
@@ -124,6 +125,8 @@ def talent_tables(
         sector_table(con, resamples),
         concentration_table(con, resamples),
     ]
+    if include_careers:  # one row per person-year-affiliation: large, so only on request
+        tables.insert(0, careers_table(con))
     filters = {
         **selection.to_dict(),
         "cohort": cohort,
@@ -154,6 +157,7 @@ def run_talent(
     cohort: str = "all",
     origin: str = "first-observed",
     resamples: int = DEFAULT_RESAMPLES,
+    include_careers: bool = False,
 ) -> dict[str, MetricTable]:
     """Open a built store read-only and compute every talent table (what `splitscope talent` calls)."""
     if not Path(db_path).is_file():
@@ -168,7 +172,9 @@ def run_talent(
             raise UnusableInputError(
                 f"{db_path}: store lacks table(s) {', '.join(missing)}; run `splitscope build`"
             )
-        return talent_tables(con, selection, cohort, origin, resamples=resamples)
+        return talent_tables(
+            con, selection, cohort, origin, resamples=resamples, include_careers=include_careers
+        )
     finally:
         con.close()
 
