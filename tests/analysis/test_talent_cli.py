@@ -25,6 +25,9 @@ def test_talent_json_and_csv(tmp_path):
     assert document["filters"]["years"] == [2014, 2018] and document["filters"]["cohort"] == "all"
     moves = document["tables"]["talent.moves"]
     assert moves["rows"][0] == {"year": 2015, "from_country": "US", "to_country": "CN", "moves": 1}
+    move = document["tables"]["talent.moves_detail"]["rows"][0]
+    assert move["person_id"] == "returner" and move["to_authorship_ids"] == [move["to_authorship_ids"][0]]
+    assert isinstance(move["from_authorship_ids"], list)
     assert (tmp_path / "out" / "talent.work_country_share.csv").is_file()
 
 

@@ -81,6 +81,8 @@ def moves_tables(con: duckdb.DuckDBPyConnection, selection: Selection) -> tuple[
         select m.* from talent_moves m join talent_population using (person_id)
         where {in_window} order by m.year, m.person_id
     """).df()
+    for column in ("from_authorship_ids", "to_authorship_ids", "confirm_authorship_ids"):
+        detail[column] = [list(ids) if ids is not None else [] for ids in detail[column]]
     counts = con.execute(f"""
         select m.year, m.from_country, m.to_country, count(*) as moves
         from talent_moves m join talent_population using (person_id)
