@@ -127,30 +127,26 @@ def iter_category_resamples(
     rows = frame.groupby([*keys, category_col], dropna=False, sort=True)[weight_col].sum().reset_index()
     if rows.empty:
         return
-    codes, labels = pd.factorize(rows[category_col], sort=True)
+    codes, label_index = pd.factorize(rows[category_col], sort=True)
+    labels = np.asarray(label_index, dtype=object)  # once: indexing an Arrow-backed Index per group is slow
     weights = rows[weight_col].to_numpy(dtype=float)
     unit_of_row = rows.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
-    row_key = pd.Series(codes.astype(str)) + ":" + pd.Series(weights.round(12).astype(str))
-    # Most units have one row, whose key is the unit's key; only the others need joining.
-    rows_per_unit = np.bincount(unit_of_row)
-    unit_key = row_key.to_numpy(dtype=object)[np.flatnonzero(np.r_[True, np.diff(unit_of_row) != 0])]
-    multi = rows_per_unit[unit_of_row] > 1
-    if multi.any():
-        joined = row_key[multi].groupby(unit_of_row[multi], sort=True).agg("|".join)
-        unit_key[joined.index.to_numpy()] = joined.to_numpy()
-    pattern_of_unit, _ = pd.factorize(unit_key)
     first_row_of_unit = np.flatnonzero(np.r_[True, np.diff(unit_of_row) != 0])
+    rows_per_unit = np.bincount(unit_of_row)
+    pattern_of_unit = _pattern_ids(codes, weights, first_row_of_unit)
     unit_frame = rows.iloc[first_row_of_unit][group_cols].reset_index(drop=True)
     unit_frame["pattern"] = pattern_of_unit
     # Rows of each pattern, taken from its first unit, in CSR form (start offset, length).
     first_unit_of_pattern = pd.Series(np.arange(len(pattern_of_unit))).groupby(pattern_of_unit).first()
-    row_count = rows_per_unit
     first_units = first_unit_of_pattern.to_numpy()
-    starts, lengths = first_row_of_unit[first_units], row_count[first_units]
+    starts, lengths = first_row_of_unit[first_units], rows_per_unit[first_units]
     for key, part in unit_frame.groupby(group_cols, dropna=False, sort=True):
         patterns, frequencies = np.unique(part["pattern"].to_numpy(), return_counts=True)
-        take = np.concatenate([np.arange(starts[p], starts[p] + lengths[p]) for p in patterns])
         pattern_index = np.repeat(np.arange(len(patterns)), lengths[patterns])
+        offset_in_pattern = np.arange(len(pattern_index)) - np.repeat(
+            np.cumsum(lengths[patterns]) - lengths[patterns], lengths[patterns]
+        )
+        take = starts[patterns][pattern_index] + offset_in_pattern
         # Category codes local to the group, so a draw matrix has the group's categories only.
         group_codes, local_codes = np.unique(codes[take], return_inverse=True)
         draws = _resample_patterns(
@@ -158,24 +154,51 @@ def iter_category_resamples(
         )
         yield (
             key if isinstance(key, tuple) else (key,),
-            CategoryResamples(
-                np.asarray(labels)[group_codes], draws.observed, draws.resampled, draws.n_units
-            ),
+            CategoryResamples(labels[group_codes], draws.observed, draws.resampled, draws.n_units),
         )
+
+
+def _mix64(values: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads integer keys over 64 bits (wrapping arithmetic intended)."""
+    with np.errstate(over="ignore"):
+        z = values.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def _pattern_ids(codes: np.ndarray, weights: np.ndarray, first_row_of_unit: np.ndarray) -> np.ndarray:
+    """Same id for units whose (category, weight) rows are the same multiset.
+
+    Each row is hashed twice (128 bits) and a unit's hash is the wrapping sum over its rows, which does not
+    depend on row order; a collision between two different patterns has probability ~2**-128.
+    """
+    weight_key = np.round(weights * 1e9).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        row_value = _mix64(codes) + weight_key
+    first, second = _mix64(row_value), _mix64(row_value ^ np.uint64(0x5DEECE66D))
+    with np.errstate(over="ignore"):
+        unit_hashes = np.stack(
+            [np.add.reduceat(first, first_row_of_unit), np.add.reduceat(second, first_row_of_unit)], axis=1
+        )
+    _, pattern_of_unit = np.unique(unit_hashes, axis=0, return_inverse=True)
+    return pattern_of_unit.ravel()
 
 
 def _resample_patterns(pattern_index, codes, weights, frequencies, k, resamples, seed) -> CategoryResamples:
     n_units = int(frequencies.sum())
     observed = np.bincount(codes, weights=weights * frequencies[pattern_index], minlength=k)
     rng = np.random.default_rng(seed)
-    counts = rng.multinomial(n_units, frequencies / n_units, size=resamples)
-    # Sparse product counts @ pattern-matrix: scale each non-zero by its pattern's draw count, then sum
-    # the columns of each category (sorted so reduceat sees contiguous runs).
+    # Transposed (patterns x resamples) so gathering a pattern's draws reads one contiguous row.
+    counts = rng.multinomial(n_units, frequencies / n_units, size=resamples).T.astype(float)
+    # Sparse product pattern-matrix' @ counts: scale each non-zero by its pattern's draws, then sum the
+    # rows of each category (sorted so reduceat sees contiguous runs).
     order = np.argsort(codes, kind="stable")
-    scaled = counts[:, pattern_index[order]] * weights[order]
+    scaled = counts[pattern_index[order]] * weights[order, None]
     starts = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0])
-    resampled = np.zeros((resamples, k))
-    resampled[:, codes[order][starts]] = np.add.reduceat(scaled, starts, axis=1)
+    resampled = np.zeros((k, resamples))
+    resampled[codes[order][starts]] = np.add.reduceat(scaled, starts, axis=0)
+    resampled = resampled.T
     return CategoryResamples(np.arange(k), observed, resampled, n_units)
 
 

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from splitscope.analysis.careers import CareerOptions, build_careers, careers_table
-from splitscope.analysis.concentration import concentration_table, sector_table
+from splitscope.analysis.concentration import CONCENTRATION_RESAMPLES, concentration_table, sector_table
 from splitscope.analysis.moves import build_anchor_runs, moves_tables, retention_tables, returns_table
 from splitscope.analysis.origin import build_origin
 from splitscope.analysis.result import Coverage, MetricTable
@@ -123,7 +123,7 @@ def talent_tables(
         retention,
         retention_pooled,
         sector_table(con, resamples),
-        concentration_table(con, resamples),
+        concentration_table(con, min(resamples, CONCENTRATION_RESAMPLES)),
     ]
     if include_careers:  # one row per person-year-affiliation: large, so only on request
         tables.insert(0, careers_table(con))
