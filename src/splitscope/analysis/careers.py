@@ -38,9 +38,17 @@ class CareerOptions:
             raise UnusableInputError(f"cohort {self.cohort!r} is not one of {', '.join(COHORTS)}")
 
 
+def fetch_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple:
+    """The single row an aggregate query returns."""
+    row = con.execute(sql, params or []).fetchone()
+    if row is None:  # an aggregate always returns a row; this would be a bug in the query
+        raise RuntimeError(f"query returned no row: {sql}")
+    return row
+
+
 def _require_linkage(con: duckdb.DuckDBPyConnection) -> None:
-    n_authorships = con.execute("select count(*) from authorships").fetchone()[0]
-    n_linked = con.execute("select count(*) from authorship_person").fetchone()[0]
+    n_authorships = fetch_row(con, "select count(*) from authorships")[0]
+    n_linked = fetch_row(con, "select count(*) from authorship_person")[0]
     if n_authorships and not n_linked:
         raise UnusableInputError(
             "store: authorship_person is empty, so there are no persons to follow; "

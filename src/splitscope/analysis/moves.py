@@ -18,6 +18,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from splitscope.analysis.careers import fetch_row
 from splitscope.analysis.result import Coverage, MetricTable
 from splitscope.analysis.stats import DEFAULT_RESAMPLES, bootstrap_category_shares
 from splitscope.filters import Selection
@@ -97,11 +98,14 @@ def moves_tables(con: duckdb.DuckDBPyConnection, selection: Selection) -> tuple[
         ascending=[True, False, True, True, True],
     )
     counts = counts.drop(columns=["pair_rank", "pair_total"]).reset_index(drop=True)
-    eligible, covered = con.execute("""
+    eligible, covered = fetch_row(
+        con,
+        """
         select count(*), count(*) filter (where n_years >= 2) from (
             select p.person_id, count(py.majority_country) as n_years
             from talent_population p left join talent_person_year py using (person_id) group by all)
-    """).fetchone()
+        """,
+    )
     coverage = Coverage("researchers", int(eligible), int(covered))
     note = "covered = researchers with at least two years that have a majority country (a move is observable)"
     return (
@@ -134,10 +138,11 @@ def returns_table(
     """).df()
     persons["returned"] = persons["return_year"].notna()
     table = _binary_rate(persons, ["origin_country", "via_country"], "returned", "return_share", resamples)
-    n_origin = con.execute(
+    n_origin = fetch_row(
+        con,
         "select count(*) from talent_origin join talent_population using (person_id) "
-        "where origin_country is not null"
-    ).fetchone()[0]
+        "where origin_country is not null",
+    )[0]
     coverage = Coverage("researchers", int(n_origin), len(persons))
     metric = MetricTable(
         "talent.returns",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import duckdb
 
+from splitscope.analysis.careers import fetch_row
 from splitscope.errors import UnusableInputError
 
 ORIGINS = ("first-observed", "education")
@@ -60,7 +61,7 @@ def _apply_education_origin(con: duckdb.DuckDBPyConnection) -> None:
             f"origin='education' needs table {EDUCATION_TABLE}(person_id, country), which this store "
             "does not have; load education records (OpenReview profiles) first or use origin='first-observed'"
         )
-    if not con.execute(f"select count(*) from {EDUCATION_TABLE}").fetchone()[0]:
+    if not fetch_row(con, f"select count(*) from {EDUCATION_TABLE}")[0]:
         raise UnusableInputError(
             f"origin='education': table {EDUCATION_TABLE} is empty; load education records first"
         )

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from splitscope.analysis.careers import CareerOptions, build_careers, careers_table
+from splitscope.analysis.careers import CareerOptions, build_careers, careers_table, fetch_row
 from splitscope.analysis.concentration import CONCENTRATION_RESAMPLES, concentration_table, sector_table
 from splitscope.analysis.moves import build_anchor_runs, moves_tables, retention_tables, returns_table
 from splitscope.analysis.origin import build_origin
@@ -55,7 +55,7 @@ def first_observed_table(con: duckdb.DuckDBPyConnection, resamples: int = DEFAUL
     frame = bootstrap_category_shares(
         parts, ["year"], "person_id", "origin_country", "weight", resamples=resamples
     ).rename(columns={"weight": "researchers"})
-    eligible = con.execute("select count(*) from talent_population_years").fetchone()[0]
+    eligible = fetch_row(con, "select count(*) from talent_population_years")[0]
     return MetricTable(
         "talent.origin_share",
         "Share of active researchers by origin country, per year",
@@ -84,7 +84,7 @@ def flow_table(
     frame = bootstrap_category_shares(
         persons, ["origin_country"], "person_id", "work_country", "weight", resamples=resamples
     ).rename(columns={"weight": "researchers", "n": "origin_researchers"})
-    eligible = con.execute("select count(*) from talent_population").fetchone()[0]
+    eligible = fetch_row(con, "select count(*) from talent_population")[0]
     return MetricTable(
         "talent.origin_work_flow",
         "Origin country -> country of work at the last observation",
@@ -184,4 +184,4 @@ REQUIRED_TABLES = ("papers", "authorships", "authorship_affiliations", "authorsh
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     query = "select count(*) from information_schema.tables where table_name = ?"
-    return bool(con.execute(query, [name]).fetchone()[0])
+    return bool(fetch_row(con, query, [name])[0])
