@@ -139,6 +139,7 @@ def test_top_cohort_keeps_researchers_with_a_top_tier_paper(filled):
     rows = set(zip(work.year, work.country, work.share, strict=True))
     assert rows == {(2015, "CN", 1.0), (2017, "CN", 1.0)}
     assert set(result["talent.moves_detail"].frame.person_id) == {"mover", "returner"}
+    assert "top tier is marked in 2 of 7 selected venue-years" in result["talent.moves"].notes
     with pytest.raises(UnusableInputError, match="cohort"):
         tables(con, cohort="best")
 

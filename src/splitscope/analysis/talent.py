@@ -134,9 +134,24 @@ def talent_tables(
         "min_evidence": min_evidence,
         "confirm_years": confirm_years,
     }
+    top_note = _top_tier_note(con, selection) if cohort == "top" else ""
     for table in tables:
         table.filters = filters
+        table.notes = "; ".join(n for n in (table.notes, top_note) if n)
     return {table.name: table for table in tables}
+
+
+def _top_tier_note(con: duckdb.DuckDBPyConnection, selection: Selection) -> str:
+    """Venue-years that do not mark oral/spotlight/... contribute nobody to the top cohort: say which do."""
+    marked, total = fetch_row(
+        con,
+        f"""
+        select count(*) filter (where has_top), count(*) from (
+            select venue, year, bool_or(top_tier) as has_top from papers
+            where accepted and {selection.sql()} group by all)
+        """,
+    )
+    return f"top tier is marked in {marked} of {total} selected venue-years; the others add no one"
 
 
 TALENT_JSON_SCHEMA = "splitscope.talent/1"
