@@ -166,6 +166,43 @@ def print_status_table(status: dict[str, Any]) -> None:
 # --- analysis: talent, collab ------------------------------------------------------------------------
 
 
+@app.command("talent")
+def talent_command(
+    venues: Annotated[
+        str | None, typer.Option(help="Venue codes or sets (ml-core, vision, ...); all.")
+    ] = None,
+    years: Annotated[str | None, typer.Option(help="A year or range, e.g. 2014-2018; default all.")] = None,
+    cohort: Annotated[str, typer.Option(help="all authors, or top: authors of top-tier papers.")] = "all",
+    origin: Annotated[str, typer.Option(help="first-observed, or education (needs education data).")] = (
+        "first-observed"
+    ),
+    careers: Annotated[bool, typer.Option("--careers", help="Also output talent.careers (large).")] = False,
+    json_out: JsonOption = False,
+    csv_dir: Annotated[
+        Path | None, typer.Option("--csv", help="Write every table as CSV+Parquet here.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Careers, balance, flows, moves, returns, retention, sectors and concentration (docs/talent.md)."""
+    from splitscope.analysis.talent import run_talent, talent_json
+    from splitscope.config import load_settings
+    from splitscope.filters import parse_selection
+
+    selection = run(lambda: parse_selection(venues, years))
+    tables = run(
+        lambda: run_talent(load_settings(db=db).db_path, selection, cohort, origin, include_careers=careers)
+    )
+    if csv_dir is not None:
+        for table in tables.values():
+            table.write(csv_dir)
+    if json_out:
+        print_json(talent_json(tables, next(iter(tables.values())).filters))
+        return
+    for table in tables.values():
+        cov = table.coverage
+        typer.echo(f"{table.name}: {len(table.frame)} rows; coverage {cov.covered}/{cov.eligible} {cov.unit}")
+
+
 # --- sources: openreview, openalex ---------------------------------------------------------------------
 
 

@@ -1,0 +1,163 @@
+"""Careers: where each person was observed working, year by year, as SQL over the store.
+
+Definitions (docs/talent.md has the full text):
+- A person's career is built from every accepted paper in the store (all venues, all years), because a
+  year's location is best judged from all of that year's papers; the venue/year selection only decides
+  who is counted and in which years (see `population_sql`).
+- Weights: an authorship's resolved affiliations (country known) are renormalised to sum to 1; a
+  person-year's country weight is the mean of its resolved authorships' weights, so each person-year
+  sums to 1 over countries ("fractional researcher").
+- The majority country of a person-year is the country holding more than half of that weight; a year
+  without one (e.g. 50/50 dual affiliation) has no majority country.
+
+Everything lands in temp tables prefixed `talent_` on the caller's connection, so later SQL can join them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from splitscope.analysis.result import Coverage, MetricTable
+from splitscope.errors import UnusableInputError
+from splitscope.filters import Selection
+
+COHORTS = ("all", "top")
+
+
+@dataclass(frozen=True)
+class CareerOptions:
+    selection: Selection = Selection()
+    cohort: str = "all"  # 'all' authors, or 'top': persons with a top-tier (oral/spotlight/...) paper
+    accepted_only: bool = True
+
+    def __post_init__(self) -> None:
+        if self.cohort not in COHORTS:
+            raise UnusableInputError(f"cohort {self.cohort!r} is not one of {', '.join(COHORTS)}")
+
+
+def fetch_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple:
+    """The single row an aggregate query returns."""
+    row = con.execute(sql, params or []).fetchone()
+    if row is None:  # an aggregate always returns a row; this would be a bug in the query
+        raise RuntimeError(f"query returned no row: {sql}")
+    return row
+
+
+def _require_linkage(con: duckdb.DuckDBPyConnection) -> None:
+    n_authorships = fetch_row(con, "select count(*) from authorships")[0]
+    n_linked = fetch_row(con, "select count(*) from authorship_person")[0]
+    if n_authorships and not n_linked:
+        raise UnusableInputError(
+            "store: authorship_person is empty, so there are no persons to follow; "
+            "run `splitscope build` (person linkage) first"
+        )
+
+
+def build_careers(con: duckdb.DuckDBPyConnection, options: CareerOptions) -> None:
+    """Create the talent_* temp tables every talent metric reads."""
+    _require_linkage(con)
+    accepted = "p.accepted" if options.accepted_only else "true"
+    selection = options.selection.sql("p.venue", "p.year")
+    con.execute(f"""
+        create or replace temp table talent_facts as
+        with aff as (
+            select authorship_id, org_id, country, sector,
+                   weight / sum(weight) over (partition by authorship_id) as weight
+            from authorship_affiliations
+            where country is not null and weight > 0
+        )
+        select a.authorship_id, p.paper_id, p.venue, p.year, p.top_tier, ({selection}) as in_selection,
+               -- an authorship the linker did not map stays its own person rather than vanishing
+               coalesce(ap.person_id, 'unlinked:' || a.authorship_id) as person_id,
+               ap.person_id is null as unlinked,
+               aff.org_id, aff.country, aff.sector, aff.weight
+        from papers p
+        join authorships a on a.paper_id = p.paper_id
+        left join authorship_person ap on ap.authorship_id = a.authorship_id
+        left join aff on aff.authorship_id = a.authorship_id
+        where {accepted}
+    """)
+    con.execute("""
+        create or replace temp table talent_person_year_country as
+        with res as (select * from talent_facts where country is not null),
+        n as (select person_id, year, count(distinct authorship_id) as n_resolved from res group by all)
+        select person_id, year, country, sum(weight) / any_value(n_resolved) as weight,
+               any_value(n_resolved) as n_resolved,
+               list(distinct authorship_id order by authorship_id) as authorship_ids
+        from res join n using (person_id, year)
+        group by person_id, year, country
+    """)
+    con.execute("""
+        create or replace temp table talent_person_year as
+        with pyc as (
+            select person_id, year, any_value(n_resolved) as n_resolved,
+                   arg_max(country, weight) as top_country, max(weight) as top_weight
+            from talent_person_year_country group by all
+        ),
+        py as (
+            select person_id, year, bool_or(in_selection) as in_selection,
+                   bool_or(in_selection and top_tier) as top_in_selection,
+                   count(distinct authorship_id) as n_authorships
+            from talent_facts group by all
+        )
+        select py.*, coalesce(pyc.n_resolved, 0) as n_resolved,
+               case when pyc.top_weight > 0.5 then pyc.top_country end as majority_country,
+               pyc.top_weight as majority_weight
+        from py left join pyc using (person_id, year)
+    """)
+    cohort_filter = "top_in_selection" if options.cohort == "top" else "in_selection"
+    con.execute(f"""
+        create or replace temp table talent_population as
+        select person_id from talent_person_year group by person_id having bool_or({cohort_filter})
+    """)
+    # The person-years counted in per-year metrics: in the selection (and in the cohort that year).
+    con.execute(f"""
+        create or replace temp table talent_population_years as
+        select person_id, year, n_resolved from talent_person_year where {cohort_filter}
+    """)
+
+
+def careers_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per person-year of the population: countries, orgs, sectors with their weights."""
+    return con.execute("""
+        with pyo as (
+            select person_id, year,
+                   list(struct_pack(country := country, org_id := org_id, sector := sector, weight := w)
+                        order by w desc, country, org_id) as affiliations
+            from (
+                select f.person_id, f.year, f.country, f.org_id, f.sector,
+                       sum(f.weight) / any_value(py.n_resolved) as w
+                from talent_facts f join talent_person_year py using (person_id, year)
+                where f.country is not null group by all
+            ) group by all
+        )
+        select py.person_id, py.year, py.n_authorships, py.n_resolved, py.majority_country,
+               py.majority_weight, pyo.affiliations,
+               min(py.year) over (partition by py.person_id) as first_year,
+               max(py.year) over (partition by py.person_id) as last_year,
+               count(*) over (partition by py.person_id) as n_observed_years
+        from talent_person_year py
+        join talent_population using (person_id)
+        left join pyo using (person_id, year)
+        order by py.person_id, py.year
+    """).df()
+
+
+def careers_table(con: duckdb.DuckDBPyConnection) -> MetricTable:
+    """talent.careers: one row per person-year-affiliation of the population (after build_careers)."""
+    frame = careers_frame(con)
+    long = frame.explode("affiliations", ignore_index=True)
+    parts = pd.json_normalize(long["affiliations"].where(long["affiliations"].notna(), None).tolist())
+    long = pd.concat([long.drop(columns=["affiliations"]), parts.reindex(long.index)], axis=1)
+    persons = frame.groupby("person_id")["n_resolved"].max()
+    return MetricTable(
+        "talent.careers",
+        "Careers: countries, organisations and sectors per person-year, with fractional weights",
+        long,
+        Coverage("researchers", len(persons), int((persons > 0).sum())),
+        notes="weight = share of the person-year over resolved affiliations; covered = researchers with "
+        "at least one resolved affiliation",
+    )

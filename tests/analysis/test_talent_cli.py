@@ -1,0 +1,52 @@
+"""Wiring and exit codes of `splitscope talent` (the metrics themselves are tested in test_talent_unit)."""
+
+from __future__ import annotations
+
+import json
+
+from talent_store import fill
+from typer.testing import CliRunner
+
+from splitscope.cli import app
+from splitscope.store import connect
+
+
+def test_talent_json_and_csv(tmp_path):
+    db = tmp_path / "store.duckdb"
+    con = connect(db)
+    fill(con)
+    con.close()
+    result = CliRunner().invoke(
+        app, ["talent", "--db", str(db), "--years", "2014-2018", "--json", "--csv", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["schema"] == "splitscope.talent/1"
+    assert document["filters"]["years"] == [2014, 2018] and document["filters"]["cohort"] == "all"
+    moves = document["tables"]["talent.moves"]
+    assert moves["rows"][0] == {"year": 2015, "from_country": "US", "to_country": "CN", "moves": 1}
+    move = document["tables"]["talent.moves_detail"]["rows"][0]
+    assert move["person_id"] == "returner" and move["to_authorship_ids"] == [move["to_authorship_ids"][0]]
+    assert isinstance(move["from_authorship_ids"], list)
+    assert (tmp_path / "out" / "talent.work_country_share.csv").is_file()
+
+
+def test_talent_errors_are_one_line_with_exit_2(tmp_path):
+    runner = CliRunner()
+    missing = runner.invoke(app, ["talent", "--db", str(tmp_path / "none.duckdb")])
+    # rich wraps stderr at the terminal width under CliRunner, so compare with whitespace folded
+    assert missing.exit_code == 2 and "no such store" in " ".join(missing.output.split())
+    db = tmp_path / "store.duckdb"
+    connect(db).close()
+    bad_cohort = runner.invoke(app, ["talent", "--db", str(db), "--cohort", "best"])
+    assert bad_cohort.exit_code == 2 and "cohort 'best'" in " ".join(bad_cohort.output.split())
+
+
+def test_every_talent_option_is_documented():
+    import re
+    from pathlib import Path
+
+    help_text = CliRunner().invoke(app, ["talent", "--help"], terminal_width=200).stdout
+    options = set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}
+    docs = (Path(__file__).parents[2] / "docs" / "talent.md").read_text(encoding="utf-8")
+    assert len(options) >= 8 and {o for o in options if o not in docs} == set()
