@@ -24,7 +24,7 @@ from splitscope.analysis.paper_sets import PaperSetCounts, drop_paper_sets, prep
 from splitscope.analysis.result import Coverage, MetricTable
 from splitscope.analysis.stats import DEFAULT_RESAMPLES
 from splitscope.analysis.topics import TopicQuery, parse_topic
-from splitscope.analysis.totals import ResampledTotals, unit_index
+from splitscope.analysis.totals import ResampledTotals, category_codes
 from splitscope.filters import Selection
 
 MIX_CATEGORIES = ("us_cn", "us_only", "cn_only", "us_intl_no_cn", "cn_intl_no_us", "other")
@@ -94,18 +94,19 @@ def paper_tables(
         """
     ).df()
     selected = con.execute("select venue, year, top_tier from collab_papers").df()
+    codes = _CategoryCodes(papers, countries)
     mix_rows, country_rows, combo_rows = [], [], []
     for key, group_papers, group_countries, n_selected in _groups(papers, countries, selected):
+        base = {**key, "papers_selected": n_selected, "papers_with_country": len(group_papers)}
         if group_papers.empty:
             # A year with papers but no resolved country: kept, so coverage 0 shows rather than a gap.
-            mix_rows.extend(_empty_mix_rows({**key, "papers_selected": n_selected, "papers_with_country": 0}))
+            mix_rows.extend(_empty_mix_rows(base))
             continue
-        totals = ResampledTotals(_triples(group_papers, group_countries), len(group_papers), resamples)
-        base = {**key, "papers_selected": n_selected, "papers_with_country": len(group_papers)}
-        mix_rows.extend(_mix_rows(totals, base))
+        sets, fractions = codes.totals(group_papers, group_countries, resamples)
+        mix_rows.extend(_mix_rows(sets, base))
         n_author = int((group_papers["basis"] == "author").sum())
-        country_rows.extend(_country_rows(totals, {**base, "papers_author_basis": n_author}))
-        combo_rows.extend(_combination_rows(totals, base))
+        country_rows.extend(_country_rows(sets, fractions, {**base, "papers_author_basis": n_author}))
+        combo_rows.extend(_combination_rows(sets, base))
     papers_cov = Coverage("papers", counts.papers, counts.papers_with_country)
     author_cov = Coverage("papers", counts.papers, counts.papers_author_basis)
     basis_note = (
@@ -177,31 +178,64 @@ def _groups(
                 yield key, group_papers, group_countries, int(n_selected)
 
 
-def _triples(group_papers: pd.DataFrame, group_countries: pd.DataFrame) -> pd.DataFrame:
-    """Long (unit, category, value) rows: mix category, combination, full and fractional countries."""
-    codes, _ = unit_index(group_papers, "paper_id")
-    unit_of = pd.Series(codes, index=group_papers["paper_id"].to_numpy())
-    country_units = unit_of.loc[group_countries["paper_id"].to_numpy()].to_numpy()
-    author_rows = group_countries["fractional"].notna().to_numpy()
-    author_papers = (group_papers["basis"] == "author").to_numpy()
-    parts = [
-        (codes, "mix:" + group_papers["category"], 1.0),
-        (codes, "combo:" + group_papers["combination"], 1.0),
-        (codes, pd.Series("den:papers", index=group_papers.index), 1.0),
-        (codes[author_papers], pd.Series("den:author", index=group_papers.index[author_papers]), 1.0),
-        (country_units, "full:" + group_countries["country"], 1.0),
-        (
-            country_units[author_rows],
-            "frac:" + group_countries["country"][author_rows],
-            group_countries["fractional"][author_rows].to_numpy(),
-        ),
-    ]
-    frames = [
-        pd.DataFrame({"unit": units, "category": cats.to_numpy(), "value": value})
-        for units, cats, value in parts
-        if len(units)
-    ]
-    return pd.concat(frames, ignore_index=True)
+class _CategoryCodes:
+    """Integer category codes for the whole selection, built once; per group, the two bootstraps:
+    country sets (mix, combination, full counting; profile = the paper's country set) and fractions
+    (fractional counting over author-basis papers)."""
+
+    def __init__(self, papers: pd.DataFrame, countries: pd.DataFrame) -> None:
+        self.names: list[str] = []
+        lookup: dict[str, int] = {}
+        papers["paper_index"] = np.arange(len(papers))
+        countries["paper_index"] = (
+            papers.set_index("paper_id")["paper_index"].loc[countries["paper_id"]].to_numpy()
+        )
+        papers["mix_code"] = category_codes(papers["category"], "mix:", self.names, lookup)
+        papers["combo_code"] = category_codes(papers["combination"], "combo:", self.names, lookup)
+        countries["full_code"] = category_codes(countries["country"], "full:", self.names, lookup)
+        countries["frac_code"] = category_codes(countries["country"], "frac:", self.names, lookup)
+        den = category_codes(pd.Series(["papers", "author"]), "den:", self.names, lookup)
+        self.den_papers, self.den_author = int(den[0]), int(den[1])
+        self.local = np.full(len(papers), -1, dtype=np.int64)
+
+    def totals(self, group_papers: pd.DataFrame, group_countries: pd.DataFrame, resamples: int):
+        n = len(group_papers)
+        units = np.arange(n)
+        self.local[group_papers["paper_index"].to_numpy()] = units
+        country_units = self.local[group_countries["paper_index"].to_numpy()]
+        sets = ResampledTotals(
+            np.concatenate([units, units, units, country_units]),
+            np.concatenate(
+                [
+                    group_papers["mix_code"].to_numpy(),
+                    group_papers["combo_code"].to_numpy(),
+                    np.full(n, self.den_papers),
+                    group_countries["full_code"].to_numpy(),
+                ]
+            ),
+            np.ones(3 * n + len(country_units)),
+            n,
+            self.names,
+            resamples,
+        )
+        author_rows = group_countries["fractional"].notna().to_numpy()
+        author_units = units[(group_papers["basis"] == "author").to_numpy()]
+        fractions = ResampledTotals(
+            np.concatenate([author_units, country_units[author_rows]]),
+            np.concatenate(
+                [
+                    np.full(len(author_units), self.den_author),
+                    group_countries["frac_code"].to_numpy()[author_rows],
+                ]
+            ),
+            np.concatenate(
+                [np.ones(len(author_units)), group_countries["fractional"].to_numpy()[author_rows]]
+            ),
+            n,
+            self.names,
+            resamples,
+        )
+        return sets, fractions
 
 
 def _mix_rows(totals: ResampledTotals, base: dict) -> list[dict]:
@@ -225,10 +259,10 @@ def _empty_mix_rows(base: dict) -> list[dict]:
     return [{**base, "category": category, **undefined} for category in MIX_CATEGORIES]
 
 
-def _country_rows(totals: ResampledTotals, base: dict) -> list[dict]:
+def _country_rows(totals: ResampledTotals, fractions: ResampledTotals, base: dict) -> list[dict]:
     countries = totals.categories("full:")
     full, full_low, full_high = totals.ratios([f"full:{c}" for c in countries], "den:papers")
-    frac, frac_low, frac_high = totals.ratios([f"frac:{c}" for c in countries], "den:author")
+    frac, frac_low, frac_high = fractions.ratios([f"frac:{c}" for c in countries], "den:author")
     return [
         {
             **base,
@@ -237,7 +271,7 @@ def _country_rows(totals: ResampledTotals, base: dict) -> list[dict]:
             "share_full": full[i],
             "share_full_ci_low": full_low[i],
             "share_full_ci_high": full_high[i],
-            "papers_fractional": totals.total(f"frac:{country}"),
+            "papers_fractional": fractions.total(f"frac:{country}"),
             "share_fractional": frac[i],
             "share_fractional_ci_low": frac_low[i],
             "share_fractional_ci_high": frac_high[i],

@@ -12,7 +12,7 @@ import pandas as pd
 
 from splitscope.analysis.paper_sets import PaperSetCounts
 from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.ties import pair_class, pair_label, windows_for
+from splitscope.analysis.ties import pair_label_sql, windows_for
 from splitscope.filters import Selection
 
 TOP_PAIRS_PER_CLASS = 25
@@ -24,13 +24,28 @@ nodes as (
     select w.window_label, n.paper_id, n.org_id, n.country
     from collab_paper_node n join collab_papers p using (paper_id)
     join windows w on p.year between w.first_year and w.last_year
-)
-select a.window_label, a.org_id as org_a, a.country as country_a, b.org_id as org_b, b.country as country_b,
-       count(distinct a.paper_id) as papers
-from nodes a join nodes b
-  on a.paper_id = b.paper_id and a.window_label = b.window_label
- and (a.org_id, a.country) < (b.org_id, b.country)
-group by all
+),
+edges as (
+    select a.window_label, a.org_id as org_1, a.country as c1, b.org_id as org_2, b.country as c2,
+           count(distinct a.paper_id) as papers
+    from nodes a join nodes b
+      on a.paper_id = b.paper_id and a.window_label = b.window_label
+     and (a.org_id, a.country) < (b.org_id, b.country)
+    group by all
+),
+labelled as (select *, {label} as label from edges)
+-- Orient each pair as its label reads (US node first, else CN), so org_a is the focus side.
+select window_label,
+       case when label = c1 || '-' || c2 then org_1 else org_2 end as org_a,
+       case when label = c1 || '-' || c2 then c1 else c2 end as country_a,
+       case when label = c1 || '-' || c2 then org_2 else org_1 end as org_b,
+       case when label = c1 || '-' || c2 then c2 else c1 end as country_b,
+       papers,
+       case when label in ('US-CN', 'US-US', 'CN-CN') then label
+            when label like 'US-%' then 'US-other'
+            when label like 'CN-%' then 'CN-other'
+            else 'other' end as pair_class
+from labelled
 """
 
 _SUMMARY_SQL = """
@@ -61,10 +76,9 @@ def network_tables(
     years = selection.years or (span if span and span[0] is not None else None)
     spans = windows_for((int(years[0]), int(years[1])), window) if years else []
     values = ", ".join(f"('{a}-{b}', {a}, {b})" for a, b in spans) or "('none', 0, -1)"
-    edges = con.execute(_EDGES_SQL.format(values=values)).df()
+    edges = con.execute(_EDGES_SQL.format(values=values, label=pair_label_sql("c1", "c2"))).df()
     summary = con.execute(_SUMMARY_SQL.format(values=values)).df()
     names = dict(con.execute("select org_id, name from orgs").fetchall())
-    edges = _orient(edges)
     coverage = Coverage(
         "papers", int(summary["papers_selected"].sum()), int(summary["papers_with_org"].sum())
     )
@@ -88,20 +102,6 @@ def network_tables(
             "ties in rank broken by organisation id.",
         ),
     ]
-
-
-def _orient(edges: pd.DataFrame) -> pd.DataFrame:
-    """Put the US node first, else the CN node, so 'org_a' reads as the focus side."""
-    swap = [
-        pair_label(a, b) != f"{a}-{b}" for a, b in zip(edges["country_a"], edges["country_b"], strict=True)
-    ]
-    swap_index = edges.index[swap]
-    for left, right in (("org_a", "org_b"), ("country_a", "country_b")):
-        edges.loc[swap_index, [left, right]] = edges.loc[swap_index, [right, left]].to_numpy()
-    edges["pair_class"] = [
-        pair_class(pair_label(a, b)) for a, b in zip(edges["country_a"], edges["country_b"], strict=True)
-    ]
-    return edges
 
 
 def _summary_frame(summary: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:

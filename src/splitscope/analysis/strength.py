@@ -67,7 +67,7 @@ def pair_strength_table(
 def _year_rows(year: int, group: pd.DataFrame, resamples: int) -> list[dict]:
     codes, n_units = unit_index(group, "paper_id")
     group = group.assign(unit=codes)
-    totals = ResampledTotals(_strength_triples(group), n_units, resamples)
+    totals = ResampledTotals.from_frame(_strength_triples(group), n_units, resamples)
     rows = []
     for i in FOCUS_COUNTRIES:
         partners = totals.categories(f"C:{i}|")

@@ -24,8 +24,7 @@ import numpy as np
 import pandas as pd
 
 from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES
-from splitscope.analysis.totals import ResampledTotals
+from splitscope.analysis.stats import DEFAULT_RESAMPLES, percentile_interval, resampled_profile_sums
 from splitscope.errors import UnusableInputError
 from splitscope.filters import Selection
 
@@ -100,7 +99,8 @@ def tie_tables(
             con.execute(f"drop table if exists {table}")
     filters = {**filters, "person_basis": basis, "min_resolved_authorships": min_authorships}
     filters["max_authors_for_ties"] = MAX_AUTHORS_FOR_TIES
-    tie_cov = Coverage("ties", len(from_ties), int((from_ties["pair_class"] != "unknown").sum()))
+    known = from_ties["pair_class"] != "unknown"
+    tie_cov = Coverage("ties", int(from_ties["ties"].sum()), int(from_ties.loc[known, "ties"].sum()))
     note = (
         f"Persons: {basis}. Persons with a country / persons active, summed over windows: "
         f"{person_cov[1]}/{person_cov[0]}. persistence_rate = persisting / (persisting + breaking); "
@@ -219,46 +219,56 @@ where r.resolved_authorships >= ?
 group by t.k, t.person_id
 """
 
-_FROM_TIES_SQL = """
-select t.k, t.person_a, t.person_b, ca.country as country_a, cb.country as country_b,
-       n.person_a is not null as persisting,
-       aa.person_id is not null and ab.person_id is not null as both_active_next
+
+def pair_label_sql(a: str, b: str) -> str:
+    """SQL twin of pair_label for two country columns."""
+    return f"""(case when {a} is null or {b} is null then 'unknown'
+        when {a} = 'US' or {b} = 'US' then 'US-' || (case when {a} = 'US' then {b} else {a} end)
+        when {a} = 'CN' or {b} = 'CN' then 'CN-' || (case when {a} = 'CN' then {b} else {a} end)
+        else least({a}, {b}) || '-' || greatest({a}, {b}) end)"""
+
+
+_FROM_TIES_SQL = f"""
+with active as (select distinct k, person_id from collab_person_paper)
+select t.k, {pair_label_sql("ca.country", "cb.country")} as pair,
+       case when n.person_a is not null then 'persisting'
+            when aa.person_id is not null and ab.person_id is not null then 'breaking'
+            else 'lapsing' end as status,
+       count(*) as ties
 from collab_ties t
 left join collab_ties n on n.k = t.k + 1 and n.person_a = t.person_a and n.person_b = t.person_b
 left join collab_person_country ca on ca.k = t.k and ca.person_id = t.person_a
 left join collab_person_country cb on cb.k = t.k and cb.person_id = t.person_b
-left join (select distinct k, person_id from collab_person_paper) aa
-       on aa.k = t.k + 1 and aa.person_id = t.person_a
-left join (select distinct k, person_id from collab_person_paper) ab
-       on ab.k = t.k + 1 and ab.person_id = t.person_b
+left join active aa on aa.k = t.k + 1 and aa.person_id = t.person_a
+left join active ab on ab.k = t.k + 1 and ab.person_id = t.person_b
 where t.k < (select max(k) from collab_windows)
+group by all
 """
 
-_FORMED_SQL = """
-select n.k - 1 as k, ca.country as country_a, cb.country as country_b,
-       aa.person_id is not null and ab.person_id is not null as both_active_before
+_FORMED_SQL = f"""
+with active as (select distinct k, person_id from collab_person_paper)
+select n.k - 1 as k, {pair_label_sql("ca.country", "cb.country")} as pair,
+       count(*) as forming,
+       count(*) filter (where aa.person_id is not null and ab.person_id is not null) as forming_among_active
 from collab_ties n
 left join collab_ties t on t.k = n.k - 1 and t.person_a = n.person_a and t.person_b = n.person_b
 left join collab_person_country ca on ca.k = n.k and ca.person_id = n.person_a
 left join collab_person_country cb on cb.k = n.k and cb.person_id = n.person_b
-left join (select distinct k, person_id from collab_person_paper) aa
-       on aa.k = n.k - 1 and aa.person_id = n.person_a
-left join (select distinct k, person_id from collab_person_paper) ab
-       on ab.k = n.k - 1 and ab.person_id = n.person_b
+left join active aa on aa.k = n.k - 1 and aa.person_id = n.person_a
+left join active ab on ab.k = n.k - 1 and ab.person_id = n.person_b
 where n.k > 0 and t.person_a is null
+group by all
 """
 
 
 def _transition_frames(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame, tuple[int, int]]:
+    """Tie counts per (k, pair, status) and forming counts per (k, pair), with window labels."""
     labels = {
         r[0]: f"{r[1]}-{r[2]}"
         for r in con.execute("select k, first_year, last_year from collab_windows").fetchall()
     }
     from_ties, formed = con.execute(_FROM_TIES_SQL).df(), con.execute(_FORMED_SQL).df()
     for frame in (from_ties, formed):
-        frame["pair"] = [
-            pair_label(a, b) for a, b in zip(frame["country_a"], frame["country_b"], strict=True)
-        ]
         frame["pair_class"] = frame["pair"].map(pair_class)
         frame["window_from"] = frame["k"].map(labels)
         frame["window_to"] = (frame["k"] + 1).map(labels)
@@ -271,52 +281,62 @@ def _transition_frames(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd
 
 
 def _summarise(from_ties: pd.DataFrame, formed: pd.DataFrame, key: str, resamples: int) -> pd.DataFrame:
-    rows = []
-    transitions = pd.concat(
-        [from_ties[["k", "window_from", "window_to"]], formed[["k", "window_from", "window_to"]]]
+    """One row per (key, window pair): counts by status, forming counts, persistence rate and interval."""
+    counts = from_ties.pivot_table(
+        index=["k", key], columns="status", values="ties", aggfunc="sum", fill_value=0
+    ).reindex(columns=["persisting", "breaking", "lapsing"], fill_value=0)
+    new = formed.groupby(["k", key])[["forming", "forming_among_active"]].sum()
+    table = counts.join(new, how="outer").fillna(0).astype(int).reset_index()
+    table["ties_from"] = table["persisting"] + table["breaking"] + table["lapsing"]
+    rates = [_persistence_rates(from_ties[from_ties["k"] == k], key, resamples) for k in table["k"].unique()]
+    table = table.merge(pd.concat(rates, ignore_index=True), on=["k", key], how="left") if rates else table
+    windows = pd.concat([from_ties, formed])[["k", "window_from", "window_to"]].drop_duplicates()
+    table = table.merge(windows, on="k").sort_values(["k", key]).reset_index(drop=True)
+    for column in TRANSITION_COLUMNS:
+        if column not in table:
+            table[column] = np.nan
+    return table[[key, *TRANSITION_COLUMNS]]
+
+
+def _persistence_rates(ties_k: pd.DataFrame, key: str, resamples: int) -> pd.DataFrame:
+    """persisting / (persisting + breaking) per key value, resampling the window's ties (pooled by
+    (pair, status): every tie of one pair and status contributes the same)."""
+    labels = sorted(ties_k[key].unique())
+    index = {label: i for i, label in enumerate(labels)}
+    profile, category, value = [], [], []
+    for p, (label, status) in enumerate(zip(ties_k[key], ties_k["status"], strict=True)):
+        if status in ("persisting", "breaking"):
+            profile.append(p), category.append(2 * index[label] + 1), value.append(1.0)
+        if status == "persisting":
+            profile.append(p), category.append(2 * index[label]), value.append(1.0)
+    sums = resampled_profile_sums(
+        ties_k["ties"].to_numpy(),
+        np.array(profile, dtype=np.int64),
+        np.array(category, dtype=np.int64),
+        np.array(value),
+        2 * len(labels),
+        resamples,
     )
-    for (_k, window_from, window_to), _ in transitions.groupby(["k", "window_from", "window_to"], sort=True):
-        group = from_ties[from_ties["window_from"] == window_from]
-        new = formed[formed["window_from"] == window_from]
-        persisting = group["persisting"].to_numpy(dtype=bool)
-        breaking = ~persisting & group["both_active_next"].to_numpy(dtype=bool)
-        totals = _rate_totals(group[key].to_numpy(dtype=object), persisting, breaking, resamples)
-        for label in sorted(set(group[key]) | set(new[key])):
-            mask = (group[key] == label).to_numpy()
-            rate = totals.ratios([f"num:{label}"], [f"den:{label}"])
-            new_part = new[new[key] == label]
-            rows.append(
-                {
-                    key: label,
-                    "window_from": window_from,
-                    "window_to": window_to,
-                    "ties_from": int(mask.sum()),
-                    "persisting": int(persisting[mask].sum()),
-                    "breaking": int(breaking[mask].sum()),
-                    "lapsing": int((~persisting[mask] & ~breaking[mask]).sum()),
-                    "forming": len(new_part),
-                    "forming_among_active": int(new_part["both_active_before"].sum()),
-                    "persistence_rate": rate[0][0],
-                    "persistence_rate_ci_low": rate[1][0],
-                    "persistence_rate_ci_high": rate[2][0],
-                }
-            )
-    return pd.DataFrame(rows, columns=[key, *TRANSITION_COLUMNS])
-
-
-def _rate_totals(labels: np.ndarray, persisting: np.ndarray, breaking: np.ndarray, resamples: int):
-    units = np.arange(len(labels))
-    counted = persisting | breaking
-    triples = pd.DataFrame(
+    num_est = np.array(
+        [ties_k.loc[(ties_k[key] == lb) & (ties_k["status"] == "persisting"), "ties"].sum() for lb in labels]
+    )
+    den_est = np.array(
+        [
+            ties_k.loc[(ties_k[key] == lb) & ties_k["status"].isin(["persisting", "breaking"]), "ties"].sum()
+            for lb in labels
+        ]
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        estimate = np.where(den_est > 0, num_est / np.maximum(den_est, 1), np.nan)
+        draws = sums[:, 0::2] / sums[:, 1::2]
+    low, high = percentile_interval(draws)
+    low[den_est == 0], high[den_est == 0] = np.nan, np.nan
+    return pd.DataFrame(
         {
-            "unit": np.concatenate([units[persisting], units[counted]]),
-            "category": np.concatenate(
-                [
-                    np.char.add("num:", labels[persisting].astype(str)),
-                    np.char.add("den:", labels[counted].astype(str)),
-                ]
-            ),
-            "value": 1.0,
+            "k": ties_k["k"].iloc[0] if len(ties_k) else 0,
+            key: labels,
+            "persistence_rate": estimate,
+            "persistence_rate_ci_low": low,
+            "persistence_rate_ci_high": high,
         }
     )
-    return ResampledTotals(triples, len(labels), resamples)

@@ -20,25 +20,38 @@ class ResampledTotals:
 
     def __init__(
         self,
-        triples: pd.DataFrame,
+        unit: np.ndarray,
+        code: np.ndarray,
+        value: np.ndarray,
         n_units: int,
+        names: Sequence[str],
         resamples: int = DEFAULT_RESAMPLES,
         seed: int = DEFAULT_SEED,
     ) -> None:
-        """triples: columns unit (0..n_units-1), category (str), value (float)."""
-        categories, draws = resampled_sums(
+        """Triple i adds value[i] to category names[code[i]] for unit[i] (0 <= unit < n_units)."""
+        codes_present, draws = resampled_sums(unit, code, value, n_units, resamples=resamples, seed=seed)
+        self._index = {names[int(c)]: i for i, c in enumerate(codes_present)}
+        self._draws = draws
+        estimates = np.bincount(
+            np.searchsorted(codes_present, code), weights=value, minlength=len(codes_present)
+        )
+        self._estimates = {names[int(c)]: float(estimates[i]) for i, c in enumerate(codes_present)}
+        self.n_units = n_units
+
+    @classmethod
+    def from_frame(
+        cls, triples: pd.DataFrame, n_units: int, resamples: int = DEFAULT_RESAMPLES
+    ) -> ResampledTotals:
+        """From a frame with columns unit, category (str), value."""
+        codes, names = pd.factorize(triples["category"])
+        return cls(
             triples["unit"].to_numpy(),
-            triples["category"].to_numpy(dtype=object).astype(str),
+            codes,
             triples["value"].to_numpy(dtype=float),
             n_units,
-            resamples=resamples,
-            seed=seed,
+            [str(n) for n in names],
+            resamples,
         )
-        self._index = {str(c): i for i, c in enumerate(categories)}
-        self._draws = draws
-        estimates = triples.groupby("category", sort=False)["value"].sum()
-        self._estimates = {str(k): float(v) for k, v in estimates.items()}
-        self.n_units = n_units
 
     def categories(self, prefix: str) -> list[str]:
         """Category names starting with prefix, prefix removed, sorted."""
@@ -92,6 +105,19 @@ def _ratio_with_interval(est_num, est_den, draw_num, draw_den):
     undefined = ~np.isfinite(estimate)
     low[undefined], high[undefined] = np.nan, np.nan
     return estimate, low, high
+
+
+def category_codes(labels: pd.Series, prefix: str, names: list[str], lookup: dict[str, int]) -> np.ndarray:
+    """Integer codes for prefix+label, extending the shared names list (so strings are built once)."""
+    codes, uniques = pd.factorize(labels)
+    mapped = np.empty(len(uniques), dtype=np.int64)
+    for i, label in enumerate(uniques):
+        name = f"{prefix}{label}"
+        if name not in lookup:
+            lookup[name] = len(names)
+            names.append(name)
+        mapped[i] = lookup[name]
+    return mapped[codes]
 
 
 def unit_index(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, int]:
