@@ -317,15 +317,9 @@ def _persistence_rates(ties_k: pd.DataFrame, key: str, resamples: int) -> pd.Dat
         2 * len(labels),
         resamples,
     )
-    num_est = np.array(
-        [ties_k.loc[(ties_k[key] == lb) & (ties_k["status"] == "persisting"), "ties"].sum() for lb in labels]
-    )
-    den_est = np.array(
-        [
-            ties_k.loc[(ties_k[key] == lb) & ties_k["status"].isin(["persisting", "breaking"]), "ties"].sum()
-            for lb in labels
-        ]
-    )
+    persisting = ties_k["ties"].where(ties_k["status"] == "persisting", 0).groupby(ties_k[key]).sum()
+    rated = ties_k["ties"].where(ties_k["status"] != "lapsing", 0).groupby(ties_k[key]).sum()
+    num_est, den_est = persisting.reindex(labels).to_numpy(), rated.reindex(labels).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         estimate = np.where(den_est > 0, num_est / np.maximum(den_est, 1), np.nan)
         draws = sums[:, 0::2] / sums[:, 1::2]
