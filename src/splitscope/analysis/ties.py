@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES, percentile_interval, resampled_profile_sums
+from splitscope.analysis.stats import DEFAULT_RESAMPLES
+from splitscope.analysis.totals import percentile_interval, resampled_profile_sums
 from splitscope.errors import UnusableInputError
 from splitscope.filters import Selection
 
@@ -303,17 +304,20 @@ def _persistence_rates(ties_k: pd.DataFrame, key: str, resamples: int) -> pd.Dat
     (pair, status): every tie of one pair and status contributes the same)."""
     labels = sorted(ties_k[key].unique())
     index = {label: i for i, label in enumerate(labels)}
-    profile, category, value = [], [], []
-    for p, (label, status) in enumerate(zip(ties_k[key], ties_k["status"], strict=True)):
-        if status in ("persisting", "breaking"):
-            profile.append(p), category.append(2 * index[label] + 1), value.append(1.0)
-        if status == "persisting":
-            profile.append(p), category.append(2 * index[label]), value.append(1.0)
+    # Profile p = row p of ties_k (one pair label and status); category 2i counts persisting ties of
+    # label i, 2i+1 the ties that can be rated (persisting or breaking).
+    label_code = ties_k[key].map(index).to_numpy(dtype=np.int64)
+    rows = np.arange(len(ties_k))
+    rated = ties_k["status"].isin(["persisting", "breaking"]).to_numpy()
+    persisting_rows = (ties_k["status"] == "persisting").to_numpy()
+    profile = np.concatenate([rows[rated], rows[persisting_rows]])
+    category = np.concatenate([2 * label_code[rated] + 1, 2 * label_code[persisting_rows]])
+    value = np.ones(len(profile))
     sums = resampled_profile_sums(
         ties_k["ties"].to_numpy(),
-        np.array(profile, dtype=np.int64),
-        np.array(category, dtype=np.int64),
-        np.array(value),
+        profile,
+        category,
+        value,
         2 * len(labels),
         resamples,
     )
