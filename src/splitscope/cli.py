@@ -188,13 +188,14 @@ def collab_command(
 
     db_path = load_settings(db=db).db_path
     tables = run(lambda: collab_export.run_collab(db_path, venues, years, topic, window, grouping, persons))
-    if json_out:
-        print_json(collab_export.collab_document(tables))
-        return
     if csv_dir is not None:
         written = collab_export.write_collab_csv(tables, csv_dir)
-        err_console.print(f"wrote {len(written)} files to {csv_dir}")
-    _print_collab_headline(collab_export.headline(tables))
+        if not json_out:
+            err_console.print(f"wrote {len(written)} files to {csv_dir}")
+    if json_out:
+        print_json(collab_export.collab_document(tables))
+    else:
+        _print_collab_headline(collab_export.headline(tables))
 
 
 def _print_collab_headline(rows: list[dict[str, Any]]) -> None:

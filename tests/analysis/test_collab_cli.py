@@ -52,3 +52,19 @@ def test_collab_csv_writes_every_table(tmp_path):
     meta = json.loads((out / "collab.meta.json").read_text())
     assert meta["filters"]["venues"] == ["icml"] and "rows" not in meta["tables"]["collab.paper_mix"]
     assert "2022" in result.stdout
+
+
+def test_every_collab_option_is_documented():
+    import re
+    from pathlib import Path
+
+    help_text = CliRunner().invoke(app, ["collab", "--help"], terminal_width=200).stdout
+    options = set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}
+    docs = (Path(__file__).parents[2] / "docs" / "collaboration.md").read_text(encoding="utf-8")
+    assert len(options) >= 9 and {o for o in options if o not in docs} == set()
+
+
+def test_bad_window_is_exit_2(tmp_path):
+    db = _store_file(tmp_path)
+    result = CliRunner().invoke(app, ["collab", "--db", str(db), "--window", "0"])
+    assert result.exit_code == 2 and "--window: 0" in " ".join(result.output.split())

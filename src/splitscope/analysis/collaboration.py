@@ -25,6 +25,7 @@ from splitscope.analysis.result import Coverage, MetricTable
 from splitscope.analysis.stats import DEFAULT_RESAMPLES
 from splitscope.analysis.topics import TopicQuery, parse_topic
 from splitscope.analysis.totals import ResampledTotals, category_codes
+from splitscope.errors import UnusableInputError
 from splitscope.filters import Selection
 
 MIX_CATEGORIES = ("us_cn", "us_only", "cn_only", "us_intl_no_cn", "cn_intl_no_us", "other")
@@ -60,6 +61,8 @@ def collab_tables(
     from splitscope.analysis.ties import tie_tables
 
     query = parse_topic(topic) if isinstance(topic, str) else topic
+    if window < 1:
+        raise UnusableInputError(f"--window: {window} is not a positive number of years")
     filters = _filters(selection, query, window, grouping)
     counts = prepare_paper_sets(con, selection, query, grouping)
     try:
