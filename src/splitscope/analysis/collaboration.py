@@ -75,6 +75,27 @@ def collab_tables(
     return {table.name: table for table in tables}
 
 
+def paper_country_sets(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection,
+    topic: str | TopicQuery | None = None,
+    grouping: str | None = None,
+) -> pd.DataFrame:
+    """Per selected paper with a country: paper_id, venue, year, country, fractional, basis (long)."""
+    query = parse_topic(topic) if isinstance(topic, str) else topic
+    prepare_paper_sets(con, selection, query, grouping)
+    try:
+        return con.execute(
+            """
+            select pc.paper_id, p.venue, p.year, pc.country, pc.fractional, pc.basis
+            from collab_paper_country pc join collab_papers p using (paper_id)
+            order by pc.paper_id, pc.country
+            """
+        ).df()
+    finally:
+        drop_paper_sets(con)
+
+
 def _filters(selection: Selection, topic: TopicQuery | None, window: int, grouping: str | None) -> dict:
     return {
         **selection.to_dict(),
