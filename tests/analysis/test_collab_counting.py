@@ -157,3 +157,14 @@ def test_year_without_resolved_countries_shows_zero_coverage(store):
     year_2019 = mix[(mix["year"] == 2019) & (mix["scope"] == "all") & (mix["cohort"] == "all")]
     assert len(year_2019) == 6 and (year_2019["papers_with_country"] == 0).all()
     assert year_2019["share"].isna().all()
+
+
+def test_paper_country_sets_long_rows(mixed_store):
+    from splitscope.analysis.collaboration import paper_country_sets
+
+    sets = paper_country_sets(mixed_store, Selection(venues=("nips",)), grouping="prc-with-sars")
+    p6 = sets[sets["paper_id"] == "P6"]
+    assert p6[["country", "fractional", "basis"]].values.tolist() == [["CN", 1.0, "author"]]
+    p8 = sets[sets["paper_id"] == "P8"]
+    assert sorted(p8["country"]) == ["CN", "US"] and p8["fractional"].isna().all()
+    assert set(sets["paper_id"]) == {f"P{i}" for i in range(1, 9)}
