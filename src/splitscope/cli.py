@@ -203,6 +203,63 @@ def talent_command(
         typer.echo(f"{table.name}: {len(table.frame)} rows; coverage {cov.covered}/{cov.eligible} {cov.unit}")
 
 
+@app.command("collab")
+def collab_command(
+    venues: Annotated[
+        str | None, typer.Option("--venues", help="Venue codes or sets (ml-core, ...); all.")
+    ] = None,
+    years: Annotated[str | None, typer.Option("--years", help="Year or range, e.g. 2018-2024.")] = None,
+    topic: Annotated[str | None, typer.Option("--topic", help="Topic preset (llm) or phrases a,b.")] = None,
+    window: Annotated[int, typer.Option("--window", help="Years per tie/network window.")] = 3,
+    grouping: Annotated[
+        str | None, typer.Option("--grouping", help="Country grouping: greater-china, prc-with-sars.")
+    ] = None,
+    persons: Annotated[
+        str, typer.Option("--persons", help="Tie persons: auto, linked, openreview.")
+    ] = "auto",
+    json_out: JsonOption = False,
+    csv_dir: Annotated[
+        Path | None, typer.Option("--csv", help="Write every table as CSV+Parquet here.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Collaboration analytics: US-CN paper shares, pair strength, tie persistence, institution pairs."""
+    from splitscope.analysis import collab_export
+    from splitscope.config import load_settings
+
+    db_path = load_settings(db=db).db_path
+    tables = run(lambda: collab_export.run_collab(db_path, venues, years, topic, window, grouping, persons))
+    if csv_dir is not None:
+        written = collab_export.write_collab_csv(tables, csv_dir)
+        if not json_out:
+            err_console.print(f"wrote {len(written)} files to {csv_dir}")
+    if json_out:
+        print_json(collab_export.collab_document(tables))
+    else:
+        _print_collab_headline(collab_export.headline(tables))
+
+
+def _print_collab_headline(rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    table = Table(title="US-CN papers (>= 1 US and >= 1 CN affiliation), all selected venues")
+    for column in ("year", "share", "95% interval", "papers", "with country", "selected"):
+        table.add_column(column, justify="right")
+    for row in rows:
+        share = row["share"]
+        shown = "-" if share != share else f"{share:.3f}"  # NaN: no paper with a country
+        interval = "-" if share != share else f"{row['share_ci_low']:.3f}-{row['share_ci_high']:.3f}"
+        table.add_row(
+            str(row["year"]),
+            shown,
+            interval,
+            str(row["papers"]),
+            str(row["papers_with_country"]),
+            str(row["papers_selected"]),
+        )
+    Console().print(table)
+
+
 # --- sources: openreview, openalex ---------------------------------------------------------------------
 
 

@@ -1,0 +1,168 @@
+"""Paper country sets: the SQL every collaboration table starts from.
+
+`prepare_paper_sets` materialises, as temporary tables on the connection:
+- `collab_papers`: accepted papers in the selection (and topic), with venue, year, top_tier;
+- `collab_author_country`: per authorship and country its share of that authorship (author basis);
+- `collab_paper_country`: per paper and country, `fractional` (author shares, NULL for paper basis)
+  and `basis` ('author' | 'paper');
+- `collab_paper_node`: per paper, the distinct (org_id, country) nodes for the institution network.
+
+Basis rule (docs/collaboration.md): a paper whose authorships carry at least one resolved country uses
+those (author basis, both full and fractional counting); otherwise its per-paper affiliation list
+(paper_affiliation_mentions resolved through affiliation_resolutions) gives the country set (paper basis,
+full counting only: it cannot say how many authors each institution had).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from splitscope.analysis.topics import TopicQuery, topic_sql
+from splitscope.errors import UnusableInputError
+from splitscope.filters import Selection
+
+# Country groupings a user may ask for. Without one, ISO alpha-2 codes are used as resolved:
+# Hong Kong, Macao and Taiwan stay separate from CN.
+GROUPINGS: dict[str, dict[str, str]] = {
+    "greater-china": {"HK": "CN", "MO": "CN", "TW": "CN"},
+    "prc-with-sars": {"HK": "CN", "MO": "CN"},
+}
+
+
+def grouping_map(grouping: str | None) -> dict[str, str]:
+    if grouping is None:
+        return {}
+    mapping = GROUPINGS.get(grouping)
+    if mapping is None:
+        known = ", ".join(sorted(GROUPINGS))
+        raise UnusableInputError(f"--grouping: {grouping!r} is not a known grouping ({known})")
+    return mapping
+
+
+def country_sql(column: str, grouping: str | None) -> str:
+    """The country column after the (explicit) grouping; codes are fixed literals, safe to inline."""
+    mapping = grouping_map(grouping)
+    if not mapping:
+        return column
+    cases = " ".join(f"when '{src}' then '{dst}'" for src, dst in sorted(mapping.items()))
+    return f"(case {column} {cases} else {column} end)"
+
+
+@dataclass(frozen=True)
+class PaperSetCounts:
+    papers: int  # accepted papers in the selection (and topic)
+    papers_author_basis: int
+    papers_paper_basis: int
+
+    @property
+    def papers_with_country(self) -> int:
+        return self.papers_author_basis + self.papers_paper_basis
+
+
+def prepare_paper_sets(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection,
+    topic: TopicQuery | None = None,
+    grouping: str | None = None,
+) -> PaperSetCounts:
+    country = country_sql("aa.country", grouping)
+    paper_country = country_sql("ar.country", grouping)
+    con.execute(
+        f"""
+        create or replace temp table collab_papers as
+        select paper_id, venue, year, top_tier
+        from papers
+        where accepted and {selection.sql()} and {topic_sql(topic)}
+        """
+    )
+    # Weights are renormalised over an authorship's rows that have a country, so each authorship with a
+    # country carries exactly 1 (an unresolved second affiliation does not dilute the resolved one).
+    con.execute(
+        f"""
+        create or replace temp table collab_author_country as
+        with rows as (
+            select a.paper_id, a.authorship_id, {country} as country, aa.org_id, aa.weight
+            from authorship_affiliations aa
+            join authorships a using (authorship_id)
+            join collab_papers p using (paper_id)
+            where aa.country is not null and aa.weight > 0
+        )
+        select paper_id, authorship_id, country,
+               sum(weight) / sum(sum(weight)) over (partition by authorship_id) as share
+        from rows
+        group by paper_id, authorship_id, country
+        """
+    )
+    con.execute(
+        """
+        create or replace temp table collab_author_paper_country as
+        with authors as (
+            select paper_id, count(distinct authorship_id) as resolved_authors
+            from collab_author_country group by paper_id
+        )
+        select c.paper_id, c.country, sum(c.share) / max(a.resolved_authors) as fractional
+        from collab_author_country c join authors a using (paper_id)
+        group by c.paper_id, c.country
+        """
+    )
+    con.execute(
+        f"""
+        create or replace temp table collab_paper_country as
+        select paper_id, country, fractional, 'author' as basis from collab_author_paper_country
+        union all
+        select distinct m.paper_id, {paper_country} as country, null::double as fractional,
+               'paper' as basis
+        from paper_affiliation_mentions m
+        join collab_papers p using (paper_id)
+        join affiliation_resolutions ar on ar.affiliation = m.affiliation and ar.email_domain = ''
+        where ar.country is not null
+          and m.paper_id not in (select paper_id from collab_author_paper_country)
+        """
+    )
+    _prepare_nodes(con, grouping)
+    row = con.execute(
+        """
+        select (select count(*) from collab_papers),
+               count(distinct paper_id) filter (where basis = 'author'),
+               count(distinct paper_id) filter (where basis = 'paper')
+        from collab_paper_country
+        """
+    ).fetchone()
+    assert row is not None
+    return PaperSetCounts(int(row[0]), int(row[1]), int(row[2]))
+
+
+def _prepare_nodes(con: duckdb.DuckDBPyConnection, grouping: str | None) -> None:
+    """(org, country) nodes per paper, by the same basis rule as the country sets."""
+    country = country_sql("aa.country", grouping)
+    paper_country = country_sql("ar.country", grouping)
+    con.execute(
+        f"""
+        create or replace temp table collab_paper_node as
+        select distinct a.paper_id, aa.org_id, {country} as country
+        from authorship_affiliations aa
+        join authorships a using (authorship_id)
+        join collab_papers p using (paper_id)
+        where aa.org_id is not null and aa.country is not null and aa.weight > 0
+          and a.paper_id in (select paper_id from collab_paper_country where basis = 'author')
+        union
+        select distinct m.paper_id, ar.org_id, {paper_country} as country
+        from paper_affiliation_mentions m
+        join affiliation_resolutions ar on ar.affiliation = m.affiliation and ar.email_domain = ''
+        where ar.org_id is not null and ar.country is not null
+          and m.paper_id in (select paper_id from collab_paper_country where basis = 'paper')
+        """
+    )
+
+
+def drop_paper_sets(con: duckdb.DuckDBPyConnection) -> None:
+    for table in (
+        "collab_paper_node",
+        "collab_paper_country",
+        "collab_author_paper_country",
+        "collab_author_country",
+        "collab_papers",
+    ):
+        con.execute(f"drop table if exists {table}")
