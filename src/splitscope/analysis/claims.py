@@ -116,10 +116,12 @@ def load_claims(path: Path | str | None = None) -> list[Claim]:
     for index, entry in enumerate(entries):
         claim, entry_problems = _parse_claim(entry, index)
         problems.extend(entry_problems)
+        entry_id = entry.get("id") if isinstance(entry, dict) else None
+        if isinstance(entry_id, str):
+            if entry_id in seen:
+                problems.append(f"claims[{index}]: duplicate id {entry_id!r}")
+            seen.add(entry_id)
         if claim is not None:
-            if claim.id in seen:
-                problems.append(f"claims[{index}]: duplicate id {claim.id!r}")
-            seen.add(claim.id)
             claims.append(claim)
     if problems:
         raise UnusableInputError(f"{claims_path}: {len(problems)} problem(s): " + "; ".join(problems))
@@ -153,8 +155,12 @@ def _parse_claim(entry: Any, index: int) -> tuple[Claim | None, list[str]]:
     window = entry.get("window", 3)
     if not isinstance(window, int) or isinstance(window, bool) or window < 1:
         problems.append(f"{label}: 'window' must be a positive integer")
-    ranges = {key: _parse_range(entry.get(key), f"{label}: '{key}'", problems) for key in ("early", "late")}
-    if (ranges["early"] is None) != (ranges["late"] is None):
+    range_problems: list[str] = []
+    ranges = {key: _parse_range(entry.get(key), f"{label}: '{key}'", range_problems) for key in ("early", "late")}
+    problems += range_problems
+    if range_problems:
+        pass  # a malformed range already explains itself; pairing checks would only repeat it
+    elif (ranges["early"] is None) != (ranges["late"] is None):
         problems.append(f"{label}: give both 'early' and 'late', or neither (then 'window' is used)")
     elif ranges["early"] and ranges["late"] and ranges["early"][1] >= ranges["late"][0]:
         problems.append(f"{label}: 'early' must end before 'late' starts")

@@ -36,6 +36,18 @@ class ReportResult:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
+    def summary(self) -> str:
+        """A few lines for the terminal: where the report is, what is in it, what is missing."""
+        drawn = sum(1 for status in self.sections.values() if status != "not available")
+        lines = [
+            f"Report written to {self.index_html} in {self.seconds:.1f} s: "
+            f"{len(self.tables_written)} tables in {self.out_dir / 'data'}, "
+            f"{drawn} of {len(self.sections)} sections with data.",
+        ]
+        lines += [f"  claim {c['id']}: {c['verdict']} ({c['reason']})" for c in self.claims]
+        lines += [f"  not available: {label}: {why}" for label, why in self.unavailable.items()]
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "out_dir": str(self.out_dir),
