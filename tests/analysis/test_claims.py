@@ -75,7 +75,9 @@ def test_low_coverage_missing_table_and_missing_column_are_inconclusive():
     assert low.verdict == "inconclusive" and "coverage 10%" in low.reason
     assert "not available" in evaluate_claim(_claim(), {}).reason
     no_bounds = MetricTable("t.rate", "Rate", rising.frame[["year", "rate"]], Coverage("x", 1, 1))
-    assert "lacks column(s) rate_ci_low, rate_ci_high" in evaluate_claim(_claim(), {"t.rate": no_bounds}).reason
+    assert (
+        "lacks column(s) rate_ci_low, rate_ci_high" in evaluate_claim(_claim(), {"t.rate": no_bounds}).reason
+    )
 
 
 def test_explicit_windows_and_too_few_years():

@@ -49,7 +49,10 @@ def test_every_table_is_exported_as_csv_and_parquet(rendered):
 def test_headlines_are_computed_and_name_their_table(rendered):
     _, html = rendered
     # Full counting: 0.10 in 2014 falling 0.005 a year to 0.055 in 2023, with half-width 0.005.
-    assert "US–China co-authored share of papers: 5.5% (95% CI 5.0%–6.0%) in 2023, against 10.0% in 2014." in html
+    assert (
+        "US–China co-authored share of papers: 5.5% (95% CI 5.0%–6.0%) in 2023, against 10.0% in 2014."
+        in html
+    )
     headline_block = html[html.index('id="headlines"') : html.index('id="talent-balance"')]
     assert headline_block.count('href="data/collab.us_cn_share.csv"') >= 2  # the share and the claim
     assert "filters: venues=all; years=2014-2023" in headline_block
@@ -145,7 +148,9 @@ def test_empty_store_renders_every_section_as_not_available(tmp_path):
 
 def test_quality_section_shows_status_tables(tmp_path):
     gathered = synthetic_gathered()
-    sources = pd.DataFrame({"venue": ["nips"], "year": [2018], "papers": [1011], "affiliation_coverage": [0.9]})
+    sources = pd.DataFrame(
+        {"venue": ["nips"], "year": [2018], "papers": [1011], "affiliation_coverage": [0.9]}
+    )
     gathered.tables["status.sources"] = MetricTable(
         "status.sources", "Sources read", sources, Coverage("sources", 1, 1)
     )

@@ -156,7 +156,9 @@ def _parse_claim(entry: Any, index: int) -> tuple[Claim | None, list[str]]:
     if not isinstance(window, int) or isinstance(window, bool) or window < 1:
         problems.append(f"{label}: 'window' must be a positive integer")
     range_problems: list[str] = []
-    ranges = {key: _parse_range(entry.get(key), f"{label}: '{key}'", range_problems) for key in ("early", "late")}
+    ranges = {
+        key: _parse_range(entry.get(key), f"{label}: '{key}'", range_problems) for key in ("early", "late")
+    }
     problems += range_problems
     if range_problems:
         pass  # a malformed range already explains itself; pairing checks would only repeat it

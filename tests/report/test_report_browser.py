@@ -1,0 +1,46 @@
+"""Open the rendered report in headless Chromium: every chart draws, no console message, a screenshot."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from chromium_page import chromium_path, drawn_plots, load_page, screenshot
+from synthetic_tables import synthetic_gathered
+
+from splitscope.filters import Selection
+from splitscope.report.render import render_report
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        chromium_path() is None,
+        reason="chromium is not installed (make dev installs it: apt-get install -y chromium)",
+    ),
+]
+
+
+def _check_in_browser(index_html: Path, tmp_path: Path, label: str) -> Path:
+    page = load_page(index_html, tmp_path / "profile")
+    assert page.dom, "chromium printed no DOM"
+    assert page.console == [], f"console messages: {page.console}"
+    assert 'data-js-errors="' not in page.dom
+    declared = re.findall(r'<div class="plot" id="(chart-\d+)">', index_html.read_text(encoding="utf-8"))
+    plots = drawn_plots(page.dom)
+    assert declared and set(plots) == set(declared)
+    assert [pid for pid, drawn in plots.items() if not drawn] == []
+    assert f'data-charts-drawn="{len(declared)}"' in page.dom
+    png = screenshot(index_html, tmp_path / f"{label}.png", tmp_path / "profile")
+    assert png.exists() and png.stat().st_size > 20_000  # a blank page is a few kB
+    keep = os.environ.get("SPLITSCOPE_SCREENSHOT_DIR")
+    if keep:
+        shutil.copy(png, Path(keep) / png.name)
+    return png
+
+
+def test_synthetic_report_draws_every_chart(tmp_path):
+    result = render_report(None, tmp_path / "out", Selection(), gathered=synthetic_gathered())
+    _check_in_browser(result.index_html, tmp_path, "report-synthetic")
