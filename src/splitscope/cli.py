@@ -46,7 +46,7 @@ def run(call: Callable[[], T]) -> T:
     try:
         return call()
     except SplitscopeError as exc:
-        err_console.print(f"splitscope: {exc}", markup=False, highlight=False)
+        err_console.print(f"splitscope: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
 
 
