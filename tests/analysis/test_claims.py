@@ -19,7 +19,7 @@ from splitscope.analysis.result import Coverage, MetricTable
 from splitscope.errors import UnusableInputError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "report"))
-from synthetic_tables import us_cn_share  # noqa: E402
+from synthetic_tables import paper_mix  # noqa: E402
 
 
 def _table(values: list[float], half_width: float, covered: int = 90) -> MetricTable:
@@ -40,6 +40,7 @@ def test_packaged_claims_load_and_cover_the_four_questions():
         "china_retains_more",
         "first_observed_cn_leaving_us",
         "top_talent_concentrating",
+        "top_talent_concentrating_cn",
     }
     assert claims["us_cn_collaboration_shrinking"].direction == "decrease"
     # The careful wording: first-observed country, never "Chinese" or "China-trained" as a measured fact.
@@ -88,12 +89,23 @@ def test_explicit_windows_and_too_few_years():
     assert evaluate_claim(_claim(window=2), {"t.rate": short}).verdict == "inconclusive"
 
 
-def test_weighted_window_mean_uses_n():
-    table = us_cn_share()
-    claim = Claim("c", "shrinks", "collab.us_cn_share", "us_cn_share", "decrease", where={"counting": "full"})
+def test_window_mean_on_a_collab_shaped_table():
+    table = paper_mix()
+    where = {"scope": "all", "cohort": "all", "category": "us_cn"}
+    claim = Claim("c", "shrinks", "collab.paper_mix", "share", "decrease", where=where)
     result = evaluate_claim(claim, {table.name: table})
-    # full counting: 0.10, 0.095, 0.090 in 2014-2016 (equal n) -> 0.095.
+    # us_cn: 0.10, 0.095, 0.090 in 2014-2016 (no n column: equal weights) -> 0.095.
     assert result.early.estimate == pytest.approx(0.095)
+    assert result.verdict == "supported"
+
+
+def test_weights_and_drop_last():
+    frame = pd.DataFrame({"year": [1, 2, 3, 4, 5], "n": [1, 3, 1, 1, 100], "rate": [0.1, 0.5, 0.9, 0.9, 0.0]})
+    frame["rate_ci_low"], frame["rate_ci_high"] = frame["rate"] - 0.01, frame["rate"] + 0.01
+    table = MetricTable("t.rate", "Rate", frame, Coverage("x", 1, 1))
+    result = evaluate_claim(_claim(window=2, drop_last=1), {"t.rate": table})
+    # drop_last removes year 5; early = years 1-2 weighted 1:3 -> 0.4; late = years 3-4 -> 0.9.
+    assert result.early.estimate == pytest.approx(0.4) and result.late.estimate == pytest.approx(0.9)
     assert result.verdict == "supported"
 
 

@@ -1,11 +1,11 @@
-"""Hand-built MetricTables with the names the report's sections and claims expect."""
+"""Hand-built MetricTables shaped like the analyses' real tables (names and columns from talent/collab)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.report.gather import Gathered
+from splitscope.report.gather import Gathered, as_metric_tables
 
 YEARS = list(range(2014, 2024))
 FILTERS = {"venues": "all", "years": "2014-2023"}
@@ -18,22 +18,43 @@ def _bounded(rows: list[dict], value: str, half_width: float) -> pd.DataFrame:
     return frame
 
 
-def us_cn_share(half_width: float = 0.005) -> MetricTable:
-    # Full counting falls from 0.10 to 0.055; fractional from 0.06 to 0.033 (shrinking, narrow intervals).
-    rows = [
-        {"year": y, "counting": counting, "n": 1000, "us_cn_share": start - 0.005 * i * (start / 0.1)}
-        for counting, start in (("full", 0.10), ("fractional", 0.06))
-        for i, y in enumerate(YEARS)
-    ]
-    frame = _bounded(rows, "us_cn_share", half_width)
+def paper_mix(half_width: float = 0.005) -> MetricTable:
+    # us_cn falls from 0.10 in 2014 by 0.005 a year to 0.055 in 2023 (narrow intervals: a clear decline).
+    rows = []
+    for scope, selected in (("all", 1000), ("acml", 100)):
+        for i, year in enumerate(YEARS):
+            us_cn = 0.10 - 0.005 * i
+            shares = {"us_cn": us_cn, "us_only": 0.4, "cn_only": 0.2 + 0.005 * i, "other": 0.3}
+            for category, share in shares.items():
+                rows.append(
+                    {
+                        "scope": scope,
+                        "cohort": "all",
+                        "year": year,
+                        "category": category,
+                        "share": share,
+                        "papers": share * 800,
+                        "papers_with_country": int(selected * 0.8) - i,
+                        "papers_selected": selected,
+                    }
+                )
+    frame = _bounded(rows, "share", half_width)
     return MetricTable(
-        "collab.us_cn_share", "US–China share", frame, Coverage("papers", 10000, 8000), FILTERS
+        "collab.paper_mix", "Papers by US/CN presence", frame, Coverage("papers", 10000, 8000), FILTERS
     )
 
 
 def work_country_share() -> MetricTable:
     rows = [
-        {"year": y, "country": c, "n": 500, "share": s + 0.01 * i * sign}
+        {
+            "year": y,
+            "country": c,
+            "researchers": 100.0,
+            "n": 500,
+            "share": s + 0.01 * i * sign,
+            "eligible": 600,
+            "covered": 450 + i,
+        }
         for i, y in enumerate(YEARS)
         for c, s, sign in (("US", 0.5, -1), ("CN", 0.2, 1), ("GB", 0.05, 0))
     ]
@@ -45,11 +66,11 @@ def work_country_share() -> MetricTable:
 
 def retention() -> MetricTable:
     rows = [
-        {"cohort": y, "origin_country": c, "n": 100, "retention_rate": r}
+        {"origin_country": c, "cohort": y, "n": 100, "retained": int(r * 100), "retention": r}
         for y in YEARS
         for c, r in (("CN", 0.7), ("US", 0.8))  # flat: the claim must be inconclusive
     ]
-    frame = _bounded(rows, "retention_rate", 0.05)
+    frame = _bounded(rows, "retention", 0.05)
     return MetricTable("talent.retention", "Retention", frame, Coverage("researchers", 3000, 2000), FILTERS)
 
 
@@ -58,24 +79,70 @@ def flows() -> MetricTable:
         {
             "origin_country": ["CN", "CN", "US", "US", "GB"],
             "work_country": ["CN", "US", "US", "CN", "US"],
-            "researchers": [900, 300, 1500, 40, 60],
+            "researchers": [900.0, 300.0, 1500.0, 40.0, 60.0],
         }
     )
     return MetricTable(
-        "talent.origin_work_flows", "Flows", frame, Coverage("researchers", 3000, 2800), FILTERS
+        "talent.origin_work_flow", "Flows", frame, Coverage("researchers", 3000, 2800), FILTERS
     )
+
+
+def concentration_top(org_title: str = "Concentration, top tier") -> MetricTable:
+    # US top10_share rises 0.30 -> 0.48; CN flat at 0.6.
+    rows = [
+        {
+            "year": y,
+            "country": c,
+            "n": 300,
+            "orgs": 50,
+            "researchers": 300.0,
+            "top10_share": s + step * i,
+            "hhi": 0.05,
+        }
+        for i, y in enumerate(YEARS)
+        for c, s, step in (("US", 0.30, 0.02), ("CN", 0.6, 0.0))
+    ]
+    frame = _bounded(rows, "top10_share", 0.03)
+    return MetricTable(
+        "talent.concentration__top", org_title, frame, Coverage("researchers", 3000, 2700), FILTERS
+    )
+
+
+def moves_detail() -> MetricTable:
+    frame = pd.DataFrame({"person_id": ["or:~Someone1"], "year": [2019], "from_country": ["US"]})
+    return MetricTable("talent.moves_detail", "Moves, one row each", frame, Coverage("moves", 1, 1), FILTERS)
 
 
 def top_orgs(title: str = "Largest organisations", org: str = "Google") -> MetricTable:
     frame = pd.DataFrame({"org": [org, "Tsinghua University"], "authorships": [500, 420]})
-    return MetricTable("concentration.top_orgs", title, frame, Coverage("authorships", 1000, 920), FILTERS)
+    return MetricTable("collab.org_pairs", title, frame, Coverage("authorships", 1000, 920), FILTERS)
+
+
+STATUS_RECORD = {  # the shape of splitscope.status.StoreStatus.to_dict()
+    "venue_years": [
+        {
+            "venue": v,
+            "year": y,
+            "papers": 50,
+            "accepted_papers": 50,
+            "authorships": 150,
+            "quarantined": q,
+            "share_with_affiliation": a,
+            "share_with_openreview_id": 0.0,
+        }
+        for v, y, q, a in (("acml", 2018, 0, 0.95), ("acml", 2019, 2, 0.9), ("colt", 2019, 0, 0.5))
+    ],
+    "totals": {"papers": 150, "authorships": 450, "quarantined": 2},
+}
 
 
 def synthetic_gathered(**overrides: MetricTable) -> Gathered:
-    tables = [us_cn_share(), work_country_share(), retention(), flows(), top_orgs()]
+    tables = [paper_mix(), work_country_share(), retention(), flows(), concentration_top(), moves_detail()]
+    tables += [top_orgs(), *as_metric_tables(STATUS_RECORD, "status")]
     gathered = Gathered()
     for table in [*tables, *overrides.values()]:
         gathered.tables[table.name] = table
-        gathered.provider_of[table.name] = "synthetic"
-    gathered.unavailable["store status"] = "splitscope.status.store_status is not installed yet"
+        gathered.provider_of[table.name] = "store status" if table.name.startswith("status.") else "synthetic"
+    gathered.unavailable["collaboration, LLM topic"] = "collab_tables failed: RuntimeError: no LLM papers"
+    gathered.prefixes_of["collaboration, LLM topic"] = ("collab.",)
     return gathered

@@ -10,7 +10,6 @@ import pytest
 from plotly.offline import get_plotlyjs
 from synthetic_tables import synthetic_gathered, top_orgs, work_country_share
 
-from splitscope.analysis.result import Coverage, MetricTable
 from splitscope.filters import Selection
 from splitscope.report.charts import script_safe_json
 from splitscope.report.gather import Provider, gather_tables
@@ -37,11 +36,17 @@ def test_plotly_is_inlined_once_and_nothing_is_fetched(rendered):
 def test_every_table_is_exported_as_csv_and_parquet(rendered):
     result, _ = rendered
     data = result.out_dir / "data"
-    assert result.tables_written == sorted(synthetic_gathered().tables)
+    derived = {"quality.country_coverage", "quality.researcher_country_coverage"}
+    assert result.tables_written == sorted({*synthetic_gathered().tables, *derived})
     for name in result.tables_written:
         assert (data / f"{name}.csv").exists() and (data / f"{name}.parquet").exists()
-    exported = pd.read_parquet(data / "collab.us_cn_share.parquet")
-    assert len(exported) == 20 and exported["us_cn_share"].max() == pytest.approx(0.10)
+    exported = pd.read_parquet(data / "collab.paper_mix.parquet")
+    assert len(exported) == 80 and exported["share"].max() == pytest.approx(0.40)
+    coverage = pd.read_csv(data / "quality.country_coverage.csv")
+    assert coverage[["venue", "year", "share_with_country"]].iloc[[0, -1]].values.tolist() == [
+        ["acml", 2014, 0.8],
+        ["acml", 2023, 0.71],
+    ]
     claims = json.loads((data / "claims.json").read_text())
     assert {c["id"]: c["verdict"] for c in claims}["us_cn_collaboration_shrinking"] == "supported"
 
@@ -54,7 +59,7 @@ def test_headlines_are_computed_and_name_their_table(rendered):
         in html
     )
     headline_block = html[html.index('id="headlines"') : html.index('id="talent-balance"')]
-    assert headline_block.count('href="data/collab.us_cn_share.csv"') >= 2  # the share and the claim
+    assert headline_block.count('href="data/collab.paper_mix.csv"') >= 2  # the share and the claim
     assert "filters: venues=all; years=2014-2023" in headline_block
 
 
@@ -70,9 +75,16 @@ def test_missing_tables_degrade_to_not_available(rendered):
     result, html = rendered
     assert result.sections["moves"] == "not available"
     assert result.sections["flows"] == "ok"
-    assert "Not available: no analysis returned a table named talent.moves_per_year" in html
+    assert "Not available: no analysis returned a table named talent.moves" in html
+    assert (
+        "Not available: table collab.paper_mix__llm was not produced (collaboration, LLM topic: "
+        "collab_tables failed: RuntimeError: no LLM papers)" in html
+    )
     claims = {c["id"]: c for c in result.claims}
-    assert claims["first_observed_cn_leaving_us"]["reason"] == "table talent.moves is not available"
+    assert claims["first_observed_cn_leaving_us"]["reason"] == "table talent.leave_rate is not available"
+    assert claims["top_talent_concentrating"]["verdict"] == "supported"
+    assert claims["top_talent_concentrating_cn"]["verdict"] == "inconclusive"
+    assert "or:~Someone1" not in html  # person-level rows are exported, not displayed
 
 
 def test_gather_records_missing_and_failing_providers():
@@ -88,7 +100,7 @@ def test_gather_records_missing_and_failing_providers():
     gathered = gather_tables(None, Selection(), providers)
     assert gathered.unavailable["absent"] == "splitscope.analysis.no_such_module.tables is not installed yet"
     assert gathered.unavailable["broken"] == "_failing_provider failed: RuntimeError: no careers table"
-    assert set(gathered.tables) == {"concentration.top_orgs", "concentration.top_orgs__top"}
+    assert set(gathered.tables) == {"collab.org_pairs", "collab.org_pairs__top"}
     assert gathered.why_missing("broken.x").startswith("table broken.x was not produced (broken: ")
 
 
@@ -146,16 +158,12 @@ def test_empty_store_renders_every_section_as_not_available(tmp_path):
     assert {c["verdict"] for c in result.claims} == {"inconclusive"}
 
 
-def test_quality_section_shows_status_tables(tmp_path):
-    gathered = synthetic_gathered()
-    sources = pd.DataFrame(
-        {"venue": ["nips"], "year": [2018], "papers": [1011], "affiliation_coverage": [0.9]}
-    )
-    gathered.tables["status.sources"] = MetricTable(
-        "status.sources", "Sources read", sources, Coverage("sources", 1, 1)
-    )
-    gathered.provider_of["status.sources"] = "store status"
-    render_report(None, tmp_path, Selection(), gathered=gathered)
-    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+def test_quality_section_shows_status_tables(rendered):
+    _, html = rendered
     quality = html[html.index('id="quality"') : html.index('id="methods"')]
-    assert "<td>1011</td>" in quality and 'href="data/status.sources.csv"' in quality
+    assert "<td>acml</td><td>2019</td><td>50</td>" in quality  # status.venue_years as a table
+    assert 'href="data/status.venue_years.csv"' in quality and 'href="data/status.summary.csv"' in quality
+    assert "<td>totals.quarantined</td><td>2</td>" in quality
+    assert (
+        quality.count('<div class="plot"') == 4
+    )  # two status heatmaps, country coverage, researcher coverage

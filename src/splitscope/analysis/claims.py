@@ -32,7 +32,7 @@ DIRECTIONS = ("increase", "decrease")
 VERDICTS = ("supported", "contradicted", "inconclusive")
 DEFAULT_MIN_COVERAGE = 0.3
 _REQUIRED = ("id", "claim", "table", "value", "direction")
-_KNOWN_KEYS = {*_REQUIRED, "where", "x", "window", "early", "late", "min_coverage", "note", "evidence_chart"}
+_KNOWN_KEYS = {*_REQUIRED, "where", "x", "window", "early", "late", "drop_last", "min_coverage", "note"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Claim:
     window: int = 3  # when early/late are absent: first `window` vs last `window` x values present
     early: tuple[float, float] | None = None  # inclusive x range
     late: tuple[float, float] | None = None
+    drop_last: int = 0  # x values left out at the end (e.g. recent cohorts without follow-up)
     min_coverage: float = DEFAULT_MIN_COVERAGE
     note: str = ""  # careful wording: what the claim is and is not about
 
@@ -152,9 +153,11 @@ def _parse_claim(entry: Any, index: int) -> tuple[Claim | None, list[str]]:
         )
     if "where" in entry and not isinstance(entry["where"], dict):
         problems.append(f"{label}: 'where' must be a mapping of column: value")
-    window = entry.get("window", 3)
-    if not isinstance(window, int) or isinstance(window, bool) or window < 1:
+    window, drop_last = entry.get("window", 3), entry.get("drop_last", 0)
+    if not _is_int(window) or window < 1:
         problems.append(f"{label}: 'window' must be a positive integer")
+    if not _is_int(drop_last) or drop_last < 0:
+        problems.append(f"{label}: 'drop_last' must be a non-negative integer")
     range_problems: list[str] = []
     ranges = {
         key: _parse_range(entry.get(key), f"{label}: '{key}'", range_problems) for key in ("early", "late")
@@ -186,10 +189,15 @@ def _parse_claim(entry: Any, index: int) -> tuple[Claim | None, list[str]]:
         window=window,
         early=ranges["early"],
         late=ranges["late"],
+        drop_last=drop_last,
         min_coverage=float(min_coverage),
         note=entry.get("note", ""),
     )
     return claim, []
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _parse_range(raw: Any, label: str, problems: list[str]) -> tuple[float, float] | None:
@@ -255,6 +263,9 @@ def select_rows(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
 def _window_rows(rows: pd.DataFrame, claim: Claim) -> tuple[pd.DataFrame, pd.DataFrame]:
     xs = pd.to_numeric(rows[claim.x], errors="coerce")
     rows = rows.assign(_x=xs).dropna(subset=["_x"])
+    if claim.drop_last:
+        kept = sorted(rows["_x"].unique())[: -claim.drop_last]
+        rows = rows[rows["_x"].isin(kept)]
     if claim.early and claim.late:
         early = rows[rows["_x"].between(*claim.early)]
         late = rows[rows["_x"].between(*claim.late)]

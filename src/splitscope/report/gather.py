@@ -124,10 +124,10 @@ def as_metric_tables(value: Any, prefix: str) -> list[MetricTable]:
 
 def _record_tables(value: Any, prefix: str) -> list[MetricTable]:
     """A status-like record: list-of-dicts fields become their own tables, scalars one key/value table."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = dataclasses.asdict(value)
-    elif hasattr(value, "to_dict"):
+    if hasattr(value, "to_dict"):  # preferred: it carries derived fields (shares) asdict would drop
         value = value.to_dict()
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
     if not isinstance(value, dict):
         return []
     tables, scalars = [], []

@@ -20,7 +20,8 @@ from splitscope.filters import Selection
 from splitscope.report.charts import MAX_TABLE_ROWS, ChartUnavailable, build_figure, figure_json
 from splitscope.report.gather import Gathered, gather_tables
 from splitscope.report.headlines import compute_headlines
-from splitscope.report.sections import SECTIONS, Chart, Section
+from splitscope.report.quality import derived_quality_tables
+from splitscope.report.sections import EXPORT_ONLY_SUFFIXES, QUALITY_CHARTS, SECTIONS, Chart, Section
 
 QUALITY_PROVIDERS = ("store status",)
 
@@ -90,6 +91,9 @@ def render_report(
     started = time.perf_counter()
     claims = load_claims(claims_file)  # validate first: a bad claims file should fail before any work
     gathered = gathered if gathered is not None else gather_tables(con, selection)
+    for table in derived_quality_tables(gathered.tables):
+        gathered.tables[table.name] = table
+        gathered.provider_of[table.name] = "report (derived)"
     out = Path(out_dir)
     data_dir = out / "data"
     written = _write_tables(gathered.tables, data_dir)
@@ -259,17 +263,26 @@ def _claim_view(result: ClaimResult, tables: dict[str, MetricTable], counter) ->
 
 
 def _quality_names(gathered: Gathered) -> list[str]:
-    return [n for n, p in gathered.provider_of.items() if p in QUALITY_PROVIDERS or n.startswith("eval.")]
+    prefixes = ("status.", "eval.", "quality.")
+    return [n for n, p in gathered.provider_of.items() if p in QUALITY_PROVIDERS or n.startswith(prefixes)]
 
 
 def _quality_blocks(gathered: Gathered, counter) -> list[Block]:
-    return [_table_or_bar(gathered.tables[n], counter) for n in _quality_names(gathered)]
+    """The declared quality charts whose table exists, then every other quality table as a table."""
+    blocks = [_chart_block(c, gathered, counter) for c in QUALITY_CHARTS if c.table in gathered.tables]
+    charted = {c.table for c in QUALITY_CHARTS}
+    rest = [n for n in _quality_names(gathered) if n not in charted]
+    return blocks + [_table_or_bar(gathered.tables[n], counter) for n in rest]
 
 
 def _appendix_blocks(gathered: Gathered, counter) -> list[Block]:
     used = {chart.table for section in SECTIONS for chart in section.charts}
     quality = set(_quality_names(gathered))
-    leftover = [n for n in gathered.tables if n not in used and n not in quality]
+    leftover = [
+        n
+        for n in gathered.tables
+        if n not in used and n not in quality and not n.split("__")[0].endswith(EXPORT_ONLY_SUFFIXES)
+    ]
     return [_table_or_bar(gathered.tables[n], counter) for n in leftover]
 
 
