@@ -145,4 +145,5 @@ def synthetic_gathered(**overrides: MetricTable) -> Gathered:
         gathered.provider_of[table.name] = "store status" if table.name.startswith("status.") else "synthetic"
     gathered.unavailable["collaboration, LLM topic"] = "collab_tables failed: RuntimeError: no LLM papers"
     gathered.prefixes_of["collaboration, LLM topic"] = ("collab.",)
+    gathered.suffix_of["collaboration, LLM topic"] = "__llm"
     return gathered

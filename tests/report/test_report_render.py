@@ -84,6 +84,7 @@ def test_missing_tables_degrade_to_not_available(rendered):
     assert claims["first_observed_cn_leaving_us"]["reason"] == "table talent.leave_rate is not available"
     assert claims["top_talent_concentrating"]["verdict"] == "supported"
     assert claims["top_talent_concentrating_cn"]["verdict"] == "inconclusive"
+    assert "Not available: no analysis returned a table named collab.country_counts" in html
     assert "or:~Someone1" not in html  # person-level rows are exported, not displayed
 
 
@@ -102,6 +103,7 @@ def test_gather_records_missing_and_failing_providers():
     assert gathered.unavailable["broken"] == "_failing_provider failed: RuntimeError: no careers table"
     assert set(gathered.tables) == {"collab.org_pairs", "collab.org_pairs__top"}
     assert gathered.why_missing("broken.x").startswith("table broken.x was not produced (broken: ")
+    assert gathered.why_missing("broken.x__llm") == "no analysis returned a table named broken.x__llm"
 
 
 def _failing_provider(con, selection):

@@ -71,23 +71,28 @@ class Gathered:
     provider_of: dict[str, str] = field(default_factory=dict)  # table name -> provider label
     unavailable: dict[str, str] = field(default_factory=dict)  # provider label -> why
     prefixes_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # provider label -> table prefixes
+    suffix_of: dict[str, str] = field(default_factory=dict)  # provider label -> its name suffix ('' if none)
 
     def why_missing(self, name: str) -> str:
         """Why table `name` is absent: its provider's failure if known, else that no analysis returned it."""
         reasons = [
-            f"{label}: {why}"
-            for label, why in self.unavailable.items()
-            if any(name.startswith(prefix) for prefix in self.prefixes_of.get(label, ()))
+            f"{label}: {why}" for label, why in self.unavailable.items() if self._would_make(label, name)
         ]
         if reasons:
             return f"table {name} was not produced ({'; '.join(reasons)})"
         return f"no analysis returned a table named {name}"
+
+    def _would_make(self, label: str, name: str) -> bool:
+        suffix = self.suffix_of.get(label, "")
+        suffix_ok = name.endswith(suffix) if suffix else "__" not in name
+        return suffix_ok and any(name.startswith(prefix) for prefix in self.prefixes_of.get(label, ()))
 
 
 def gather_tables(con, selection: Selection, providers: tuple[Provider, ...] = PROVIDERS) -> Gathered:
     gathered = Gathered()
     for provider in providers:
         gathered.prefixes_of[provider.label] = provider.table_prefixes
+        gathered.suffix_of[provider.label] = provider.suffix
         try:
             function = getattr(importlib.import_module(provider.module), provider.function)
         except (ImportError, AttributeError):
