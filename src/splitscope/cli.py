@@ -57,6 +57,103 @@ def print_json(value: Any) -> None:
 # --- foundation: build, status, report (issue: foundation) -------------------------------------------
 
 
+@app.command("build")
+def build_command(
+    venues: Annotated[str, typer.Option("--venues", help="Venue codes, comma-separated, or 'all'.")] = "all",
+    years: Annotated[
+        str, typer.Option("--years", help="A year or a range like 2014-2018, or 'all'.")
+    ] = "all",
+    mirror: Annotated[
+        Path | None, typer.Option("--mirror", help="Local paper-list mirror <venue>/<venue><year>.json[.gz].")
+    ] = None,
+    shared: Annotated[
+        Path | None,
+        typer.Option(
+            "--shared", help="Data bundle with openreview-authors/ and conference-csv/ (SPLITSCOPE_SHARED)."
+        ),
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest paper lists, openreview-authors and the conference CSV (idempotent, incremental)."""
+    from splitscope.ingest_command import run_build
+
+    summary = run(lambda: run_build(venues, years, mirror, shared, db, progress=not as_json))
+    if as_json:
+        print_json(summary.to_dict())
+    else:
+        print_build_summary(summary)
+    if summary.errors:
+        more = f" (and {len(summary.errors) - 1} more unusable files)" if len(summary.errors) > 1 else ""
+        run(lambda: _raise_unusable(summary.errors[0] + more))
+
+
+def _raise_unusable(message: str) -> None:
+    from splitscope.errors import UnusableInputError
+
+    raise UnusableInputError(message)
+
+
+def print_build_summary(summary: Any) -> None:
+    data = summary.to_dict()
+    console = Console()
+    console.print(
+        f"sources: {data['sources_loaded']} loaded, {data['sources_unchanged']} unchanged, "
+        f"{data['sources_failed']} failed"
+    )
+    console.print(
+        f"records read {data['records_read']:,} = papers stored {data['papers_stored']:,} "
+        f"+ merged {data['records_merged']:,} + quarantined {data['records_quarantined']:,}"
+        f"  ({'reconciles' if data['all_reconcile'] else 'DOES NOT RECONCILE'})"
+    )
+
+
+@app.command("status")
+def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Papers, authorships, affiliation mentions and quarantined records per venue-year, with coverage."""
+    from splitscope.ingest_command import open_store_read_only
+    from splitscope.status import store_status
+
+    status = run(lambda: store_status(open_store_read_only(db))).to_dict()
+    if as_json:
+        print_json(status)
+        return
+    print_status_table(status)
+
+
+def print_status_table(status: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(
+        "venue",
+        "year",
+        "papers",
+        "authorships",
+        "aff. mentions",
+        "paper-level aff.",
+        "quarantined",
+        "% with aff.",
+        "% with OpenReview id",
+    )
+
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{100 * value:.1f}"
+
+    for row in [*status["venue_years"], {"venue": "total", "year": "", **status["totals"]}]:
+        table.add_row(
+            str(row["venue"]),
+            str(row["year"]),
+            f"{row['papers']:,}",
+            f"{row['authorships']:,}",
+            f"{row['affiliation_mentions']:,}",
+            f"{row['paper_affiliation_mentions']:,}",
+            f"{row['quarantined']:,}",
+            pct(row["share_with_affiliation"]),
+            pct(row["share_with_openreview_id"]),
+        )
+    Console().print(table)
+
+
 @app.command("report")
 def report_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for index.html and data/.")] = Path("report"),

@@ -1,0 +1,114 @@
+"""Write source batches into the store: one transaction per source (or per venue-year unit), bulk Arrow
+inserts, and replacement of everything a changed source contributed, so re-running is idempotent.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from splitscope.sources.rows import SourceBatch
+
+# Child tables first: deleting a paper removes everything hanging off it, whichever source added it.
+_PAPERS_OF = "SELECT paper_id FROM papers WHERE source_id = ?"
+_AUTHORSHIPS_OF = f"SELECT authorship_id FROM authorships WHERE paper_id IN ({_PAPERS_OF})"
+_DELETE_PAPER_TREE = (
+    f"DELETE FROM affiliation_mentions WHERE authorship_id IN ({_AUTHORSHIPS_OF})",
+    f"DELETE FROM authorship_attributes WHERE authorship_id IN ({_AUTHORSHIPS_OF})",
+    f"DELETE FROM authorships WHERE paper_id IN ({_PAPERS_OF})",
+    f"DELETE FROM paper_affiliation_mentions WHERE paper_id IN ({_PAPERS_OF})",
+    "DELETE FROM papers WHERE source_id = ?",
+)
+_DELETE_BY_SOURCE = (
+    "DELETE FROM affiliation_mentions WHERE source_id = ?",
+    "DELETE FROM authorship_attributes WHERE source_id = ?",
+    "DELETE FROM paper_affiliation_mentions WHERE source_id = ?",
+    "DELETE FROM quarantine WHERE source_id = ?",
+    "DELETE FROM source_files WHERE source_id = ?",
+    "DELETE FROM sources WHERE source_id = ?",
+)
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What identifies a file on disk cheaply (no reading): used to skip unchanged inputs."""
+
+    path: str
+    file_size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileStamp:
+        stat = path.stat()
+        return cls(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+def stored_stamp_matches(con: duckdb.DuckDBPyConnection, source_id: str, stamp: FileStamp) -> bool:
+    row = con.execute(
+        "SELECT path, file_size, mtime_ns FROM source_files WHERE source_id = ?", [source_id]
+    ).fetchone()
+    return row is not None and tuple(row) == (stamp.path, stamp.file_size, stamp.mtime_ns)
+
+
+def stored_sha256(con: duckdb.DuckDBPyConnection, source_id: str) -> str | None:
+    row = con.execute("SELECT sha256 FROM sources WHERE source_id = ?", [source_id]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def record_stamp(con: duckdb.DuckDBPyConnection, source_id: str, stamp: FileStamp, sha256: str) -> None:
+    con.execute("DELETE FROM source_files WHERE source_id = ?", [source_id])
+    con.execute(
+        "INSERT INTO source_files VALUES (?, ?, ?, ?, ?)",
+        [source_id, stamp.path, stamp.file_size, stamp.mtime_ns, sha256],
+    )
+
+
+def delete_source(con: duckdb.DuckDBPyConnection, source_id: str) -> None:
+    """Remove every row a source created or attached (call inside a transaction)."""
+    for statement in _DELETE_PAPER_TREE:
+        con.execute(statement, [source_id])
+    for statement in _DELETE_BY_SOURCE:
+        con.execute(statement, [source_id])
+
+
+def insert_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch, stamp: FileStamp | None) -> None:
+    """Insert a batch's rows and its sources row (call inside a transaction, after delete_source)."""
+    for table, arrow_table in batch.to_arrow().items():
+        insert_arrow(con, table, arrow_table)
+    row = batch.source_row()
+    columns = ", ".join(row)
+    placeholders = ", ".join("?" for _ in row)
+    con.execute(f"INSERT INTO sources ({columns}) VALUES ({placeholders})", list(row.values()))
+    if stamp is not None:
+        record_stamp(con, batch.source_id, stamp, batch.sha256)
+
+
+def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, arrow_table: pa.Table) -> None:
+    view = f"_incoming_{table}_{os.getpid()}"
+    con.register(view, arrow_table)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
+    finally:
+        con.unregister(view)
+
+
+def replace_sources(
+    con: duckdb.DuckDBPyConnection,
+    batches: list[tuple[SourceBatch, FileStamp | None]],
+    also_delete: tuple[str, ...] = (),
+) -> None:
+    """Atomically replace the listed sources' rows with the new batches. On any error nothing changes."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for source_id in (*also_delete, *(batch.source_id for batch, _ in batches)):
+            delete_source(con, source_id)
+        for batch, stamp in batches:
+            insert_batch(con, batch, stamp)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
