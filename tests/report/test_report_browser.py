@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from chromium_page import chromium_path, drawn_plots, load_page, screenshot
 from synthetic_tables import synthetic_gathered
@@ -44,3 +45,37 @@ def _check_in_browser(index_html: Path, tmp_path: Path, label: str) -> Path:
 def test_synthetic_report_draws_every_chart(tmp_path):
     result = render_report(None, tmp_path / "out", Selection(), gathered=synthetic_gathered())
     _check_in_browser(result.index_html, tmp_path, "report-synthetic")
+
+
+@pytest.fixture(scope="module")
+def acml_report(shared_data, tmp_path_factory):
+    """The report over a real store: every ACML year (2010-2024, ~800 papers) built from the shared corpus."""
+    from typer.testing import CliRunner
+
+    from splitscope.cli import app
+    from splitscope.store import connect
+
+    folder = tmp_path_factory.mktemp("acml")
+    db = folder / "store.duckdb"
+    args = ["build", "--venues", "acml", "--mirror", str(shared_data / "paperlists")]
+    built = CliRunner().invoke(app, [*args, "--shared", str(shared_data), "--db", str(db), "--json"])
+    assert built.exit_code == 0, built.output
+    con = connect(db, read_only=True)
+    try:
+        result = render_report(con, folder / "report", Selection(venues=("acml",)))
+    finally:
+        con.close()
+    return folder, result
+
+
+@pytest.mark.integration
+def test_real_corpus_report_draws_every_chart(acml_report):
+    folder, result = acml_report
+    assert result.seconds < 20
+    venue_years = pd.read_csv(result.out_dir / "data" / "status.venue_years.csv")
+    acml = venue_years[venue_years["venue"] == "acml"].set_index("year")
+    # Paper counts of acml2010.json and acml2024.json in paperlists/MANIFEST.tsv.
+    assert (acml.loc[2010, "papers"], acml.loc[2024, "papers"]) == (23, 87)
+    assert len(acml) == 15
+    png = _check_in_browser(result.index_html, folder, "report-acml")
+    assert png.stat().st_size > 50_000
