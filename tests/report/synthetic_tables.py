@@ -136,14 +136,121 @@ STATUS_RECORD = {  # the shape of splitscope.status.StoreStatus.to_dict()
 }
 
 
-def synthetic_gathered(**overrides: MetricTable) -> Gathered:
+def _simple(name: str, rows: list[dict], value: str | None = None, half_width: float = 0.02) -> MetricTable:
+    frame = _bounded(rows, value, half_width) if value else pd.DataFrame(rows)
+    return MetricTable(name, name, frame, Coverage("researchers", 100, 90), FILTERS)
+
+
+def remaining_tables() -> list[MetricTable]:
+    """One table for every other chart the sections declare, with the columns the analyses document."""
+    routes = (("US", "CN", 3), ("CN", "US", 5), ("GB", "US", 2), ("US", "GB", 1))
+    pairs = (("US", "CN", 1.4), ("US", "GB", 1.1), ("CN", "SG", 2.0))
+    counts = [
+        {
+            "scope": "all",
+            "cohort": "all",
+            "year": y,
+            "country": c,
+            "share_full": f,
+            "share_fractional": f * 0.8,
+        }
+        for y in YEARS
+        for c, f in (("US", 0.5), ("CN", 0.3))
+    ]
+    counts_frame = _bounded(counts, "share_full", 0.02)
+    counts_frame = _bounded(counts_frame.to_dict("records"), "share_fractional", 0.02)
+    return [
+        _simple(
+            "talent.origin_share",
+            [
+                {"year": y, "origin_country": c, "share": v}
+                for y in YEARS
+                for c, v in (("US", 0.4), ("CN", 0.3))
+            ],
+            "share",
+        ),
+        _simple(
+            "talent.moves",
+            [
+                {"year": y, "from_country": f, "to_country": t, "moves": m + y % 3}
+                for y in YEARS
+                for f, t, m in routes
+            ],
+        ),
+        _simple(
+            "talent.returns",
+            [
+                {"origin_country": o, "via_country": v, "n": 40, "return_share": r}
+                for o, v, r in (("CN", "US", 0.3), ("US", "CN", 0.5), ("CN", "GB", 0.2))
+            ],
+            "return_share",
+        ),
+        _simple(
+            "talent.retention_pooled",
+            [{"origin_country": c, "n": 300, "retention": r} for c, r in (("CN", 0.7), ("US", 0.8))],
+            "retention",
+        ),
+        _simple(
+            "talent.sector_share",
+            [
+                {"year": y, "country": c, "sector": sec, "share": v}
+                for y in YEARS
+                for c in ("US", "CN")
+                for sec, v in (("education", 0.6), ("company", 0.4))
+            ],
+            "share",
+        ),
+        _simple(
+            "talent.concentration",
+            [
+                {"year": y, "country": c, "top10_share": v}
+                for y in YEARS
+                for c, v in (("US", 0.3), ("CN", 0.5))
+            ],
+            "top10_share",
+        ),
+        MetricTable(
+            "collab.country_counts", "Country counts", counts_frame, Coverage("papers", 10, 9), FILTERS
+        ),
+        _simple(
+            "collab.pair_strength",
+            [
+                {"year": y, "country_i": i, "country_j": j, "affinity": a, "salton_cosine": 0.1}
+                for y in YEARS
+                for i, j, a in pairs
+            ],
+            "affinity",
+        ),
+        _simple(
+            "collab.tie_transitions",
+            [
+                {"pair_class": c, "window_from": w, "window_to": w + 3, "persistence_rate": r}
+                for w in (2014, 2017, 2020)
+                for c, r in (("US-CN", 0.3), ("US-US", 0.4))
+            ],
+            "persistence_rate",
+        ),
+        MetricTable(
+            "collab.paper_mix__llm", "LLM mix", paper_mix().frame, Coverage("papers", 10, 9), FILTERS
+        ),
+        MetricTable(
+            "collab.country_counts__llm", "LLM counts", counts_frame, Coverage("papers", 10, 9), FILTERS
+        ),
+    ]
+
+
+def synthetic_gathered(complete: bool = False, **overrides: MetricTable) -> Gathered:
+    """The partial set (some sections missing, the LLM slice failed) or, with complete, every table."""
     tables = [paper_mix(), work_country_share(), retention(), flows(), concentration_top(), moves_detail()]
     tables += [top_orgs(), *as_metric_tables(STATUS_RECORD, "status")]
+    if complete:
+        tables += remaining_tables()
     gathered = Gathered()
     for table in [*tables, *overrides.values()]:
         gathered.tables[table.name] = table
         gathered.provider_of[table.name] = "store status" if table.name.startswith("status.") else "synthetic"
-    gathered.unavailable["collaboration, LLM topic"] = "collab_tables failed: RuntimeError: no LLM papers"
-    gathered.prefixes_of["collaboration, LLM topic"] = ("collab.",)
-    gathered.suffix_of["collaboration, LLM topic"] = "__llm"
+    if not complete:
+        gathered.unavailable["collaboration, LLM topic"] = "collab_tables failed: RuntimeError: no LLM papers"
+        gathered.prefixes_of["collaboration, LLM topic"] = ("collab.",)
+        gathered.suffix_of["collaboration, LLM topic"] = "__llm"
     return gathered

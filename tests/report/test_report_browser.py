@@ -43,7 +43,9 @@ def _check_in_browser(index_html: Path, tmp_path: Path, label: str) -> Path:
 
 
 def test_synthetic_report_draws_every_chart(tmp_path):
-    result = render_report(None, tmp_path / "out", Selection(), gathered=synthetic_gathered())
+    """Every declared chart has its table here, so every chart kind (line, bar, Sankey, heatmap) must draw."""
+    result = render_report(None, tmp_path / "out", Selection(), gathered=synthetic_gathered(complete=True))
+    assert set(result.sections.values()) == {"ok"}, result.sections
     _check_in_browser(result.index_html, tmp_path, "report-synthetic")
 
 

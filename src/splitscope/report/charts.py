@@ -68,7 +68,9 @@ def build_figure(chart: Chart, table: MetricTable) -> go.Figure:
 def _series_labels(frame: pd.DataFrame, color: list[str]) -> pd.Series:
     if not color:
         return pd.Series("all", index=frame.index)
-    return frame[color].astype(str).agg(" · ".join, axis=1)
+    # A route (from_country, to_country) reads as an arrow; other category pairs as "a · b".
+    joiner = " → " if color[0].startswith("from_") and len(color) == 2 else " · "
+    return frame[color].astype(str).agg(joiner.join, axis=1)
 
 
 def _series_chart(kind: str, frame: pd.DataFrame, axes: Axes) -> go.Figure:
