@@ -113,7 +113,7 @@ def _heatmap(frame: pd.DataFrame, axes: Axes) -> go.Figure:
 
 
 def _sankey(frame: pd.DataFrame) -> go.Figure:
-    names = {"source": None, "target": None, "value": None}
+    names: dict[str, str | None] = {}
     candidates = {
         "source": ("origin_country", "first_observed_country", "source", "from_country"),
         "target": ("work_country", "latest_country", "target", "to_country"),

@@ -135,7 +135,8 @@ def _record_tables(value: Any, prefix: str) -> list[MetricTable]:
         value = dataclasses.asdict(value)
     if not isinstance(value, dict):
         return []
-    tables, scalars = [], []
+    tables: list[MetricTable] = []
+    scalars: list[dict[str, str]] = []
     for key, item in value.items():
         if isinstance(item, MetricTable):
             tables.append(item)
