@@ -108,8 +108,14 @@ def _heatmap(frame: pd.DataFrame, axes: Axes) -> go.Figure:
     figure = go.Figure(
         go.Heatmap(z=grid.values.tolist(), x=[str(c) for c in grid.columns], y=[str(i) for i in grid.index])
     )
-    figure.update_layout(xaxis_title=axes.x, yaxis_title=row)
-    return _styled(figure)
+    figure = _styled(figure)
+    # Every row label shown (plotly thins category ticks otherwise), with room for each row.
+    figure.update_layout(
+        xaxis_title=axes.x,
+        yaxis=dict(title=row, type="category", dtick=1, autorange="reversed"),
+        height=max(380, 16 * len(grid.index) + 120),
+    )
+    return figure
 
 
 def _sankey(frame: pd.DataFrame) -> go.Figure:

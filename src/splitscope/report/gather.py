@@ -107,6 +107,8 @@ def gather_tables(con, selection: Selection, providers: tuple[Provider, ...] = P
             gathered.unavailable[provider.label] = f"{provider.function} failed: {type(exc).__name__}: {exc}"
             continue
         for table in as_metric_tables(value, provider.module.rsplit(".", 1)[-1]):
+            if not provider.takes_selection and not table.filters:
+                table.filters = {"selection": "whole store (not filtered by --venues/--years)"}
             name = table.name
             if name in gathered.tables:
                 name = f"{name}{provider.suffix or '__' + str(len(gathered.tables))}"
