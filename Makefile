@@ -17,6 +17,10 @@ venv: $(BIN)/python
 
 dev: $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev,spark]'
+	@# The report's browser test needs Debian's chromium; install it when we can (root), else say why.
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+		echo "chromium not installed (needs root: apt-get install -y chromium); browser tests will skip"; }
 
 run: venv
 	$(BIN)/splitscope build --venues all $(MIRROR_ARGS) $(SHARED_ARGS)

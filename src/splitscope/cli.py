@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext as _quiet
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -155,6 +156,26 @@ def print_status_table(status: dict[str, Any]) -> None:
             pct(row["share_with_openreview_id"]),
         )
     Console().print(table)
+
+
+@app.command("report")
+def report_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for index.html and data/.")] = Path("report"),
+    venues: Annotated[str | None, typer.Option("--venues", help="Venue codes or sets, or 'all'.")] = None,
+    years: Annotated[str | None, typer.Option("--years", help="A year or range like 2014-2024.")] = None,
+    claims: Annotated[Path | None, typer.Option("--claims", help="Your own claims YAML file.")] = None,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Write the self-contained HTML report, its data exports and the claim checks."""
+    from splitscope.report.cli_support import report_from_store
+
+    with err_console.status("Rendering the report…", spinner="dots") if not json_output else _quiet():
+        result = run(lambda: report_from_store(out, venues, years, claims, db))
+    if json_output:
+        print_json(result.to_dict())
+        return
+    typer.echo(result.summary())
 
 
 # --- affiliations: resolve, orgs, eval affiliations ----------------------------------------------------

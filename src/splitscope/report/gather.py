@@ -1,0 +1,159 @@
+"""Collect the report's metric tables by calling the analysis functions (never by querying raw tables).
+
+Each provider is one analysis entry point. A provider whose module is not installed yet, or which fails,
+is recorded with the reason, and the sections that needed its tables say "not available: <reason>".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from splitscope.analysis.result import Coverage, MetricTable
+from splitscope.filters import Selection
+
+
+@dataclass(frozen=True)
+class Provider:
+    label: str
+    module: str
+    function: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    suffix: str = ""  # appended to table names that another provider already returned (e.g. '__top')
+    takes_selection: bool = True
+    table_prefixes: tuple[str, ...] = ()  # the table names it produces, to explain a missing table
+
+
+PROVIDERS: tuple[Provider, ...] = (
+    Provider(
+        "talent",
+        "splitscope.analysis.talent",
+        "talent_tables",
+        {"cohort": "all"},
+        table_prefixes=("talent.", "concentration."),
+    ),
+    Provider(
+        "talent, top cohort",
+        "splitscope.analysis.talent",
+        "talent_tables",
+        {"cohort": "top"},
+        "__top",
+        table_prefixes=("talent.", "concentration."),
+    ),
+    Provider(
+        "collaboration", "splitscope.analysis.collaboration", "collab_tables", table_prefixes=("collab.",)
+    ),
+    Provider(
+        "collaboration, LLM topic",
+        "splitscope.analysis.collaboration",
+        "collab_tables",
+        {"topic": "llm"},
+        "__llm",
+        table_prefixes=("collab.",),
+    ),
+    Provider(
+        "store status",
+        "splitscope.status",
+        "store_status",
+        takes_selection=False,
+        table_prefixes=("status.",),
+    ),
+)
+
+
+@dataclass
+class Gathered:
+    tables: dict[str, MetricTable] = field(default_factory=dict)
+    provider_of: dict[str, str] = field(default_factory=dict)  # table name -> provider label
+    unavailable: dict[str, str] = field(default_factory=dict)  # provider label -> why
+    prefixes_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # provider label -> table prefixes
+    suffix_of: dict[str, str] = field(default_factory=dict)  # provider label -> its name suffix ('' if none)
+
+    def why_missing(self, name: str) -> str:
+        """Why table `name` is absent: its provider's failure if known, else that no analysis returned it."""
+        reasons = [
+            f"{label}: {why}" for label, why in self.unavailable.items() if self._would_make(label, name)
+        ]
+        if reasons:
+            return f"table {name} was not produced ({'; '.join(reasons)})"
+        return f"no analysis returned a table named {name}"
+
+    def _would_make(self, label: str, name: str) -> bool:
+        suffix = self.suffix_of.get(label, "")
+        suffix_ok = name.endswith(suffix) if suffix else "__" not in name
+        return suffix_ok and any(name.startswith(prefix) for prefix in self.prefixes_of.get(label, ()))
+
+
+def gather_tables(con, selection: Selection, providers: tuple[Provider, ...] = PROVIDERS) -> Gathered:
+    gathered = Gathered()
+    for provider in providers:
+        gathered.prefixes_of[provider.label] = provider.table_prefixes
+        gathered.suffix_of[provider.label] = provider.suffix
+        try:
+            function = getattr(importlib.import_module(provider.module), provider.function)
+        except (ImportError, AttributeError):
+            gathered.unavailable[provider.label] = (
+                f"{provider.module}.{provider.function} is not installed yet"
+            )
+            continue
+        try:
+            args = (con, selection) if provider.takes_selection else (con,)
+            value = function(*args, **provider.kwargs)
+        except Exception as exc:  # one failing analysis must not take the whole report down
+            gathered.unavailable[provider.label] = f"{provider.function} failed: {type(exc).__name__}: {exc}"
+            continue
+        for table in as_metric_tables(value, provider.module.rsplit(".", 1)[-1]):
+            if not provider.takes_selection and not table.filters:
+                table.filters = {"selection": "whole store (not filtered by --venues/--years)"}
+            name = table.name
+            if name in gathered.tables:
+                name = f"{name}{provider.suffix or '__' + str(len(gathered.tables))}"
+                table = dataclasses.replace(table, name=name, title=f"{table.title} ({provider.label})")
+            gathered.tables[name] = table
+            gathered.provider_of[name] = provider.label
+    return gathered
+
+
+def as_metric_tables(value: Any, prefix: str) -> list[MetricTable]:
+    """MetricTables from what a provider returned: one, a dict or list of them, or a plain status record."""
+    if isinstance(value, MetricTable):
+        return [value]
+    if isinstance(value, dict) and all(isinstance(v, MetricTable) for v in value.values()):
+        return list(value.values())
+    if isinstance(value, list | tuple) and all(isinstance(v, MetricTable) for v in value):
+        return list(value)
+    return _record_tables(value, prefix)
+
+
+def _record_tables(value: Any, prefix: str) -> list[MetricTable]:
+    """A status-like record: list-of-dicts fields become their own tables, scalars one key/value table."""
+    if hasattr(value, "to_dict"):  # preferred: it carries derived fields (shares) asdict would drop
+        value = value.to_dict()
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    if not isinstance(value, dict):
+        return []
+    tables: list[MetricTable] = []
+    scalars: list[dict[str, str]] = []
+    for key, item in value.items():
+        if isinstance(item, MetricTable):
+            tables.append(item)
+        elif isinstance(item, pd.DataFrame):
+            tables.append(_plain_table(f"{prefix}.{key}", item))
+        elif isinstance(item, list) and item and all(isinstance(row, dict) for row in item):
+            tables.append(_plain_table(f"{prefix}.{key}", pd.DataFrame(item)))
+        elif isinstance(item, dict) and item and all(not isinstance(v, dict | list) for v in item.values()):
+            scalars.extend({"item": f"{key}.{k}", "value": str(v)} for k, v in item.items())
+        else:
+            scalars.append({"item": key, "value": str(item)})
+    if scalars:
+        tables.insert(0, _plain_table(f"{prefix}.summary", pd.DataFrame(scalars)))
+    return tables
+
+
+def _plain_table(name: str, frame: pd.DataFrame) -> MetricTable:
+    return MetricTable(name, name, frame, Coverage("rows", len(frame), len(frame)))

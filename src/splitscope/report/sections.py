@@ -1,0 +1,295 @@
+"""What the report shows, as data: sections, the metric tables behind each chart, and the headlines.
+
+Table names are those the analysis functions return (MetricTable.name). A chart whose table is missing,
+or lacks a column, renders as "not available: <why>" instead of failing the report. Columns left as None
+are inferred from the table (x: `year`; y: the first column with `_ci_low`/`_ci_high` bounds; colour: the
+remaining text columns), so a renamed value column degrades to a sensible chart rather than a gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CHART_KINDS = ("line", "bar", "sankey", "heatmap", "table")
+
+
+@dataclass(frozen=True)
+class Chart:
+    table: str
+    kind: str = "line"
+    x: str | None = None
+    y: str | None = None
+    color: str | None = None
+    where: dict[str, Any] = field(default_factory=dict)
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    intro: str
+    charts: tuple[Chart, ...]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One computed sentence: the first and last x values of a value column for the selected rows."""
+
+    label: str
+    table: str
+    value: str
+    where: dict[str, Any] = field(default_factory=dict)
+    x: str = "year"
+    percent: bool = True
+
+
+ALL_PAPERS = {"scope": "all", "cohort": "all"}  # collab tables: every venue of the selection, all papers
+US_CN = ["US", "CN"]
+
+HEADLINES: tuple[Headline, ...] = (
+    Headline(
+        "US–China co-authored share of papers",
+        "collab.paper_mix",
+        "share",
+        {**ALL_PAPERS, "category": "us_cn"},
+    ),
+    Headline(
+        "Share of researchers working in the US", "talent.work_country_share", "share", {"country": "US"}
+    ),
+    Headline(
+        "Share of researchers working in China", "talent.work_country_share", "share", {"country": "CN"}
+    ),
+    Headline(
+        "Researchers first observed in China and last observed there",
+        "talent.retention",
+        "retention",
+        {"origin_country": "CN"},
+        x="cohort",
+    ),
+    Headline(
+        "Share of top-tier US researchers in the ten largest US organisations",
+        "talent.concentration__top",
+        "top10_share",
+        {"country": "US"},
+    ),
+)
+
+# Tables exported to data/ but not displayed: person-level rows belong in the CSV, not in a policy report.
+EXPORT_ONLY_SUFFIXES = ("_detail", ".careers")
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "talent-balance",
+        "Talent balance over time",
+        "Where authors of accepted papers work each year (country of their resolved affiliations, fractional "
+        "per researcher-year), and the country where each researcher was first observed.",
+        (
+            Chart("talent.work_country_share", "line", caption="Share of researchers by work country"),
+            Chart(
+                "talent.origin_share",
+                "line",
+                caption="Share of researchers by first-observed country (not nationality)",
+            ),
+        ),
+    ),
+    Section(
+        "flows",
+        "Origin → work flows",
+        "Researchers counted from the country where they were first observed to the country where they were "
+        "last observed working.",
+        (Chart("talent.origin_work_flow", "sankey", caption="First-observed country → latest work country"),),
+    ),
+    Section(
+        "moves",
+        "Moves and returns per year",
+        "A move is a confirmed change of majority work country between observations of the same person (a "
+        "one-year visit is not a move); a return is a later move back to the first-observed country.",
+        (
+            Chart(
+                "talent.moves",
+                "bar",
+                y="moves",
+                where={"from_country": US_CN, "to_country": US_CN},
+                caption="US↔CN moves per year",
+            ),
+            Chart("talent.moves", "bar", y="moves", caption="Moves per year, largest routes"),
+            Chart(
+                "talent.returns",
+                "bar",
+                x="origin_country",
+                y="return_share",
+                color="via_country",
+                where={"origin_country": US_CN},
+                caption="Share who returned to their first-observed country, by country passed through",
+            ),
+        ),
+    ),
+    Section(
+        "retention",
+        "Retention by cohort",
+        "Of the researchers first observed in a given year and country, the share last observed in the same "
+        "country. Later cohorts have had less time to leave, so their retention is biased upwards.",
+        (
+            Chart("talent.retention", "line", x="cohort", y="retention", caption="Retention by cohort"),
+            Chart(
+                "talent.retention_pooled",
+                "bar",
+                x="origin_country",
+                y="retention",
+                caption="Retention, all cohorts pooled",
+            ),
+        ),
+    ),
+    Section(
+        "collaboration",
+        "Collaboration",
+        "Papers by US/CN presence (shares of papers with at least one resolved country). Full counting gives "
+        "a paper 1 for every country among its authors; fractional counting splits 1 across its authors. "
+        "Affinity compares a country pair's co-authored papers to what their sizes would predict.",
+        (
+            Chart(
+                "collab.paper_mix",
+                "line",
+                y="share",
+                color="category",
+                where=ALL_PAPERS,
+                caption="Papers by US/CN presence (us_cn = at least one US and one CN author)",
+            ),
+            Chart(
+                "collab.country_counts",
+                "line",
+                y="share_full",
+                color="country",
+                where={**ALL_PAPERS, "country": US_CN},
+                caption="US and CN share of papers, full counting",
+            ),
+            Chart(
+                "collab.country_counts",
+                "line",
+                y="share_fractional",
+                color="country",
+                where={**ALL_PAPERS, "country": US_CN},
+                caption="US and CN share of papers, fractional counting",
+            ),
+            Chart(
+                "collab.pair_strength",
+                "line",
+                y="affinity",
+                where={"country_i": US_CN},
+                caption="Affinity index of country pairs with the US or CN",
+            ),
+        ),
+    ),
+    Section(
+        "ties",
+        "Tie persistence",
+        "Of the co-author pairs active in one window of years, the share still co-authoring in the next.",
+        (
+            Chart(
+                "collab.tie_transitions",
+                "line",
+                x="window_from",
+                y="persistence_rate",
+                caption="Tie persistence by pair class",
+            ),
+        ),
+    ),
+    Section(
+        "concentration",
+        "Concentration, academia and industry",
+        "Share of a country's researchers in its ten largest organisations (all authors and top-tier "
+        "authors), and the academia / industry split.",
+        (
+            Chart(
+                "talent.concentration",
+                "line",
+                y="top10_share",
+                color="country",
+                where={"country": US_CN},
+                caption="Share of researchers in the ten largest organisations (all authors)",
+            ),
+            Chart(
+                "talent.concentration__top",
+                "line",
+                y="top10_share",
+                color="country",
+                where={"country": US_CN},
+                caption="Share of top-tier researchers in the ten largest organisations",
+            ),
+            Chart(
+                "talent.sector_share",
+                "line",
+                y="share",
+                where={"country": US_CN},
+                caption="Sector shares of US and CN researchers",
+            ),
+        ),
+    ),
+    Section(
+        "llm",
+        "Topic slice: large language models",
+        "The collaboration measures restricted to papers whose title or keywords name large language models "
+        "(the `llm` topic preset of the collaboration analysis).",
+        (
+            Chart(
+                "collab.paper_mix__llm",
+                "line",
+                y="share",
+                color="category",
+                where=ALL_PAPERS,
+                caption="LLM papers by US/CN presence",
+            ),
+            Chart(
+                "collab.country_counts__llm",
+                "line",
+                y="share_full",
+                color="country",
+                where={**ALL_PAPERS, "country": US_CN},
+                caption="US and CN share of LLM papers, full counting",
+            ),
+        ),
+    ),
+)
+
+# Data quality: charts for the tables store status and the report's derived quality tables provide. Any
+# other status.* / eval.* / quality.* table is shown as a table after these.
+QUALITY_CHARTS: tuple[Chart, ...] = (
+    Chart("status.summary", "table", caption="The store: totals"),
+    Chart(
+        "status.venue_years",
+        "heatmap",
+        x="year",
+        y="share_with_affiliation",
+        color="venue",
+        caption="Share of authorships with an affiliation string, per venue-year",
+    ),
+    Chart(
+        "quality.country_coverage",
+        "heatmap",
+        x="year",
+        y="share_with_country",
+        color="venue",
+        caption="Share of accepted papers with a resolved author country, per venue-year",
+    ),
+    Chart(
+        "status.venue_years",
+        "heatmap",
+        x="year",
+        y="share_with_openreview_id",
+        color="venue",
+        caption="Share of authorships with an OpenReview id (the hard evidence person links rest on)",
+    ),
+    Chart(
+        "quality.researcher_country_coverage",
+        "line",
+        y="share_covered",
+        caption="Share of researcher-years with a resolved work country",
+    ),
+    Chart(
+        "status.venue_years",
+        "table",
+        caption="Sources read: papers, authorships and quarantine per venue-year",
+    ),
+)
