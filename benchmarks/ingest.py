@@ -46,7 +46,7 @@ def naive_baseline(mirror: Path) -> tuple[int, int, int]:
 def splitscope_build(mirror: Path, workers: int | None) -> tuple[int, int, int]:
     with tempfile.TemporaryDirectory() as tmp:
         con = connect(Path(tmp) / "bench.duckdb")
-        build(con, Selection(), mirror, shared_dir=None, progress=False, workers=workers)
+        build(con, Selection(), mirror, shared_dir=None, progress=False, workers=workers, post_ingest=False)
         counts = tuple(
             con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in ("papers", "authorships", "affiliation_mentions")
