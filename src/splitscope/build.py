@@ -25,6 +25,7 @@ from splitscope.filters import Selection
 from splitscope.sources import conference_csv, openreview_authors, paperlists
 from splitscope.sources.reading import RawInput, read_input
 from splitscope.sources.rows import SourceBatch
+from splitscope.store.keys import check_unique_keys
 from splitscope.store.write import FileStamp, replace_sources, stored_sha256, stored_stamp_matches
 
 # Steps run after ingestion, in order, each `step(con) -> None`. Later stages add one line each
@@ -225,7 +226,11 @@ def _parse_all(jobs: list[tuple[Unit, str | None, str | None]], workers: int) ->
         for job in jobs:
             yield parse_unit(*job)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    # forkserver: workers start from a clean single-threaded server (fork from a process running DuckDB
+    # threads is unsafe) with the parser preloaded (spawn re-imported it in every worker: ~1 s).
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["splitscope.sources.paperlists", "splitscope.sources.openreview_authors"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # biggest files first keeps both workers busy until the end
         ordered = sorted(jobs, key=lambda j: -j[0].paperlist.stat().st_size)
         yield from pool.map(parse_unit, *zip(*ordered, strict=True), chunksize=1)
@@ -306,6 +311,7 @@ def build(
         csv_path = conference_csv.find_file(shared_dir) if shared_dir else None
         if csv_path is not None:
             _load_csv(con, csv_path, selection, changed, summary)
+    check_unique_keys(con)
     if post_ingest:
         summary.post_ingest_steps = run_post_ingest_steps(con)
     return summary
