@@ -20,17 +20,19 @@ from pathlib import Path
 import duckdb
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from splitscope.config import using_shared_dir
 from splitscope.errors import SplitscopeError, UnusableInputError
 from splitscope.filters import Selection
+from splitscope.resolve.steps import STANDARD_STEPS
 from splitscope.sources import conference_csv, openreview_authors, paperlists
 from splitscope.sources.reading import RawInput, read_input
 from splitscope.sources.rows import SourceBatch
 from splitscope.store.keys import check_unique_keys
 from splitscope.store.write import FileStamp, replace_sources, stored_sha256, stored_stamp_matches
 
-# Steps run after ingestion, in order, each `step(con) -> None`. Later stages add one line each
-# (e.g. resolve_affiliations, link_persons). They must be idempotent: build runs them every time.
-POST_INGEST_STEPS: list[Callable[[duckdb.DuckDBPyConnection], None]] = []
+# Steps run after ingestion, in order, each `step(con)`: resolution, linkage and what derives from them
+# (resolve/steps.py). They must be idempotent: build runs them every time.
+POST_INGEST_STEPS: list[Callable[[duckdb.DuckDBPyConnection], object]] = list(STANDARD_STEPS)
 
 # Units are written in groups of about this many rows per transaction (each commit maintains the
 # primary-key indexes; measured: one commit per file made writing 3x slower than parsing).
@@ -313,7 +315,8 @@ def build(
             _load_csv(con, csv_path, selection, changed, summary)
     check_unique_keys(con)
     if post_ingest:
-        summary.post_ingest_steps = run_post_ingest_steps(con)
+        with using_shared_dir(shared_dir):
+            summary.post_ingest_steps = run_post_ingest_steps(con)
     return summary
 
 
