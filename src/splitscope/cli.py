@@ -269,6 +269,57 @@ def eval_affiliations_command(
 # --- persons: person, eval persons ---------------------------------------------------------------------
 
 
+@app.command("person")
+def person_command(
+    query: Annotated[
+        str, typer.Argument(help="A name as written, an OpenReview id (~Jane_Doe1) or a person id.")
+    ],
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """A person's papers by year with organisation and country, and why the records were linked."""
+    from splitscope.config import load_settings
+    from splitscope.resolve.person_lookup import person_report
+    from splitscope.store import open_existing
+
+    persons = run(lambda: person_report(open_existing(load_settings(db=db).db_path), query))
+    if json_out:
+        print_json(persons)
+        return
+    for person in persons:
+        typer.echo(f"{person['person_id']}  {person['display_name']}  ({person['authorships']} authorships)")
+        for paper in person["papers"]:
+            where = ", ".join(f"{o}" for o in paper["orgs"] or []) or "-"
+            countries = "/".join(paper["countries"] or []) or "?"
+            typer.echo(
+                f"  {paper['year']} {paper['venue']:<8} {countries:<6} {where[:40]:<40} {paper['title'][:60]}"
+            )
+            typer.echo(f"       linked by {paper['link_method']}: {paper['evidence']}")
+        typer.echo("")
+
+
+@eval_app.command("persons")
+def eval_persons_command(
+    paths: Annotated[list[Path], typer.Argument(help="Paper-list files whose authors carry OpenReview ids.")],
+    json_out: JsonOption = False,
+) -> None:
+    """Hide OpenReview ids, link, score B-cubed and pairwise against the ids and a name-only baseline."""
+    from splitscope.resolve.eval_persons import evaluate
+
+    result = run(lambda: evaluate(list(paths)))
+    if json_out:
+        print_json(result)
+        return
+    base = result["baseline"]
+    typer.echo(f"records with ids: {result['records']:,}; threshold {result['threshold']}")
+    typer.echo(
+        f"splitscope  B3 P {result['b3_precision']:.4f} R {result['b3_recall']:.4f} F1 {result['b3_f1']:.4f}"
+    )
+    typer.echo(
+        f"name-only   B3 P {base['b3_precision']:.4f} R {base['b3_recall']:.4f} F1 {base['b3_f1']:.4f}"
+    )
+
+
 # --- analysis: talent, collab ------------------------------------------------------------------------
 
 

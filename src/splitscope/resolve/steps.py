@@ -50,6 +50,12 @@ def profile_career_evidence(con: duckdb.DuckDBPyConnection) -> None:
     apply_profile_evidence(con)
 
 
+def link_persons(con: duckdb.DuckDBPyConnection) -> None:
+    from splitscope.resolve.persons import link_persons as _link_persons
+
+    _link_persons(con)
+
+
 def education_origin(con: duckdb.DuckDBPyConnection) -> None:
     compute_education_origin(con)
 
