@@ -84,7 +84,7 @@ def _baseline(truth: pd.DataFrame) -> dict[str, float]:
 
 
 def _prepare(paths: list[Path]) -> duckdb.DuckDBPyConnection:
-    con = load_labelled(paths)
+    con = load_labelled(paths, with_authors=True)
     resolve_affiliations(con, shared_resolver())
     if not con.execute("select count(*) from authorships where openreview_id is not null").fetchall()[0][0]:
         raise UnusableInputError("no authorship in these files carries an OpenReview id: nothing to score")
