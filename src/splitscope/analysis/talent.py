@@ -206,7 +206,7 @@ def run_talent(
     if not Path(db_path).is_file():
         raise UnusableInputError(f"{db_path}: no such store; run `splitscope build` first or pass --db")
     try:
-        con = duckdb.connect(str(db_path), read_only=True)
+        con = duckdb.connect(str(db_path), read_only=True, config={"enable_progress_bar": False})
     except duckdb.Error as exc:
         raise UnusableInputError(f"{db_path}: cannot open as a DuckDB store ({exc})") from None
     try:

@@ -58,7 +58,8 @@ def _run(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
     from splink.backends.duckdb import DuckDBAPI
 
     records, truth = _records(con)
-    linker = train(DuckDBAPI(duckdb.connect()).register(records), prior=PRIOR_WITHOUT_IDS)
+    api = DuckDBAPI(duckdb.connect(config={"enable_progress_bar": False}))
+    linker = train(api.register(records), prior=PRIOR_WITHOUT_IDS)
     return scored_pairs(predict(linker)), truth
 
 

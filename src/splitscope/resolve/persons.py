@@ -117,7 +117,8 @@ def _api(engine_api: Any) -> Any:
         return engine_api
     from splink.backends.duckdb import DuckDBAPI
 
-    return DuckDBAPI(duckdb.connect())  # Splink's work tables stay out of the store
+    # Splink's work tables stay out of the store; no DuckDB progress bar on stdout.
+    return DuckDBAPI(duckdb.connect(config={"enable_progress_bar": False}))
 
 
 def _train_and_score(records: Any, frame: pd.DataFrame, engine_api: Any) -> tuple[pd.DataFrame, str]:
