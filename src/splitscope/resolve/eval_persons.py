@@ -25,6 +25,7 @@ from splitscope.resolve.person_model import RECORD_COLUMNS, predict, scored_pair
 from splitscope.resolve.person_records import build_link_records
 from splitscope.resolve.persons import LINK_THRESHOLD
 from splitscope.resolve.steps import shared_resolver
+from splitscope.store.db import quiet
 
 SWEEP = (0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
 
@@ -58,7 +59,7 @@ def _run(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
     from splink.backends.duckdb import DuckDBAPI
 
     records, truth = _records(con)
-    api = DuckDBAPI(duckdb.connect(config={"enable_progress_bar": False}))
+    api = DuckDBAPI(quiet(duckdb.connect()))
     linker = train(api.register(records), prior=PRIOR_WITHOUT_IDS)
     return scored_pairs(predict(linker)), truth
 
