@@ -117,10 +117,10 @@ def evaluate(paths: list[Path], threshold: float = LINK_THRESHOLD) -> dict[str, 
             labelled = truth["truth"].notna().to_numpy()
             within.append((
                 [f"{path}:{clustering.find(i)}" for i, keep in enumerate(labelled) if keep],
-                list(truth["truth"][labelled]),
+                [f"{path}:{t}" for t in truth["truth"][labelled]],  # a person counts once per file here
             ))  # fmt: skip
             base_pred += [f"{path}:{n}" for n in truth["name_norm"][labelled]]
-            base_true += list(truth["truth"][labelled])
+            base_true += [f"{path}:{t}" for t in truth["truth"][labelled]]
         pred = [p for predicted, _ in within for p in predicted]
         true = [t for _, truths in within for t in truths]
         result["within_file"] = {
