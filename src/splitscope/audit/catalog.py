@@ -34,6 +34,7 @@ class Catalog:
     hub_orgs: dict[str, str] = field(default_factory=dict)  # lower-case hub org -> org id
     api_hosts: dict[str, str] = field(default_factory=dict)  # host -> org id
     unknown_hosts: dict[str, str] = field(default_factory=dict)  # host -> note
+    hub_hosts: set[str] = field(default_factory=set)
     name_prefixes: list[tuple[str, str]] = field(default_factory=list)  # (prefix, org id), longest first
     canonical_ids: dict[str, str] = field(default_factory=dict)
     packages: dict[str, Package] = field(default_factory=dict)  # normalised distribution name -> Package
@@ -61,6 +62,10 @@ class Catalog:
             if candidate in self.unknown_hosts:
                 return None, False
         return None, False
+
+    def is_hub_host(self, host: str) -> bool:
+        host = host.lower()
+        return any(host == hub or host.endswith("." + hub) for hub in self.hub_hosts)
 
     def org_for_name(self, name: str) -> str | None:
         """Org whose name prefix starts `name` (an API model name, Ollama tag, GGUF base name)."""
@@ -103,6 +108,7 @@ def _add_publishers(catalog: Catalog, doc: dict[str, Any], problems: list[str]) 
     catalog.name_prefixes.sort(key=lambda pair: -len(pair[0]))
     for entry in doc.get("unknown_operator_hosts", []):
         catalog.unknown_hosts[entry["host"].lower()] = entry.get("note", "")
+    catalog.hub_hosts = {h.lower() for h in doc.get("hub_hosts", [])}
     catalog.canonical_ids = {k.lower(): v for k, v in (doc.get("canonical_ids") or {}).items()}
 
 

@@ -24,7 +24,7 @@ class Finding:
     evidence: str  # the source line (secrets redacted), stripped
     subject: str  # what is named: a model id, host, package, benchmark; "" when unresolved
     detector: str  # which detection path found it, e.g. "python:from_pretrained"
-    hub_org: str = ""  # organisation part of a hub id, or the vendor hint (host, package, prefix)
+    hint: str = ""  # what attribution looks up: hub:<org> host:<host> org:<id> package:<name> name:<name>
     note: str = ""  # e.g. "unresolved expression args.model", "local path"
 
     def to_dict(self) -> dict[str, Any]:
