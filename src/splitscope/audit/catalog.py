@@ -41,6 +41,7 @@ class Catalog:
     import_modules: dict[str, Package] = field(default_factory=dict)  # module -> Package
     environment: dict[str, dict[str, Any]] = field(default_factory=dict)
     benchmarks: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    benchmark_any: re.Pattern[str] = re.compile(r"(?!x)x")  # matches when any benchmark does
     licences: list[dict[str, str]] = field(default_factory=list)
     licence_source: str = ""
     dual_source_groups: list[dict[str, Any]] = field(default_factory=list)
@@ -131,6 +132,8 @@ def _add_environment(catalog: Catalog, doc: dict[str, Any], problems: list[str])
 
 
 def _add_benchmarks(catalog: Catalog, doc: dict[str, Any], problems: list[str]) -> None:
+    raw = "|".join(entry["pattern"] for entry in doc.get("benchmarks", []))
+    catalog.benchmark_any = re.compile(rf"(?<![A-Za-z0-9])(?:{raw})(?![A-Za-z0-9])", re.IGNORECASE)
     for entry in doc.get("benchmarks", []):
         try:
             pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{entry['pattern']})(?![A-Za-z0-9])", re.IGNORECASE)

@@ -47,7 +47,8 @@ class ScanResult:
     result_lines: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, text) for eval parity
 
 
-_SECRET_NAME = r"\w*(?:api[_-]?key|secret|token|password|passwd|_ak|_sk|access[_-]?key)\w*"
+# The name must end with the secret word: "tokenizer" or "secret_santa_model" are not secrets.
+_SECRET_NAME = r"\w*(?:api[_-]?key|secret|token|password|passwd|_ak|_sk|access[_-]?key)(?![A-Za-z])"
 _SECRET_QUOTED = re.compile(rf"(?i)({_SECRET_NAME}['\"]?\s*[:=]\s*)(['\"])[^'\"]+(['\"])")
 _SECRET_UNQUOTED = re.compile(rf"(?i)^(\s*(?:export\s+|ENV\s+)?{_SECRET_NAME}\s*[=:\s]\s*)([^'\"\s]\S*)")
 _SECRET_LITERAL = re.compile(r"\b(sk-[A-Za-z0-9_-]{8,}|hf_[A-Za-z0-9]{16,})")

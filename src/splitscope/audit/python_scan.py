@@ -18,10 +18,11 @@ BASE_URL_KEYWORDS = ("base_url", "api_base", "openai_api_base", "azure_endpoint"
 API_CALL_NAMES = {"create", "call", "acreate", "completion", "acompletion"}
 OLLAMA_CALLS = {"chat", "generate", "pull", "embed", "embeddings", "show", "push"}
 ENGINE_CLASSES = {"LLM", "EngineArgs", "AsyncEngineArgs", "AsyncLLMEngine"}
-# Words whose presence makes a file worth parsing; the detectors below cannot fire without one of them.
-TRIGGER_WORDS = ["from_pretrained", "pipeline", "hf_hub_download", "snapshot_download", "load_dataset",
-                 "MsDataset", "SentenceTransformer", "CrossEncoder", "vllm", "llama_cpp", "ollama", "OpenAI",
-                 "base_url", "api_base", "environ", "putenv", "http"]
+# Regular expressions one of which must occur in a file for any detector below to fire: the scan parses
+# only such files. Hosts, environment variables and SDK module names are added from the catalog (scan.py).
+TRIGGER_PATTERNS = [r"from_pretrained", r"\bmodel\s*=", r"hf_hub_download", r"snapshot_download",
+                    r"load_dataset", r"MsDataset", r"SentenceTransformer", r"CrossEncoder", r"vllm", r"llama_cpp",
+                    r"ollama", r"OpenAI", r"base_url", r"api_base"]
 
 
 class _Scanner:
@@ -171,7 +172,10 @@ CALL_DETECTORS: list[Callable[[_Scanner, ast.Call, str, str], bool]] = [
 
 def _scan_call(s: _Scanner, call: ast.Call) -> None:
     qualified = s.facts.qualified(call.func)
-    name = qualified.rsplit(".", 1)[-1] if qualified else ""
+    if qualified:
+        name = qualified.rsplit(".", 1)[-1]
+    else:  # a call on a call's result, e.g. ZhipuAI().chat.completions.create(...)
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else ""
     for detector in CALL_DETECTORS:
         if detector(s, call, qualified, name):
             return
@@ -208,6 +212,8 @@ def _scan_string(s: _Scanner, node: ast.Constant) -> None:
         return
     for match in URL.finditer(node.value):
         s.findings.extend(url_findings(s.catalog, match.group(0), s.where(node), "python:url"))
+    if not s.catalog.benchmark_any.search(node.value):
+        return
     for benchmark, pattern in s.catalog.benchmarks:
         if pattern.search(node.value):
             s.findings.append(Finding(BENCHMARK, *_where_redacted(s, node), benchmark, "python:string"))
@@ -215,8 +221,9 @@ def _scan_string(s: _Scanner, node: ast.Constant) -> None:
 
 def scan_python(catalog: Catalog, relative: str, source: str, tree: ast.Module) -> list[Finding]:
     """Findings in one parsed Python file, deduplicated, in line order."""
-    scanner = _Scanner(catalog, relative, source.splitlines(), module_facts(tree))
-    for node in ast.walk(tree):
+    nodes = list(ast.walk(tree))
+    scanner = _Scanner(catalog, relative, source.splitlines(), module_facts(nodes))
+    for node in nodes:
         if isinstance(node, ast.Call):
             _scan_call(scanner, node)
         elif isinstance(node, ast.Assign):

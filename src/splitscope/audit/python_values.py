@@ -69,8 +69,8 @@ def _join(facts: ModuleFacts, parts: list[ast.expr]) -> list[Value]:
     return [Value(t, partial) for t in texts]
 
 
-def _collect_imports(tree: ast.Module, facts: ModuleFacts) -> None:
-    for node in ast.walk(tree):
+def _collect_imports(nodes: list[ast.AST], facts: ModuleFacts) -> None:
+    for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 facts.imports[alias.asname or alias.name.split(".")[0]] = (
@@ -81,8 +81,8 @@ def _collect_imports(tree: ast.Module, facts: ModuleFacts) -> None:
                 facts.imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
 
 
-def _collect_docstrings(tree: ast.Module, facts: ModuleFacts) -> None:
-    for node in ast.walk(tree):
+def _collect_docstrings(nodes: list[ast.AST], facts: ModuleFacts) -> None:
+    for node in nodes:
         body = getattr(node, "body", None)
         if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
             value = body[0].value
@@ -90,9 +90,9 @@ def _collect_docstrings(tree: ast.Module, facts: ModuleFacts) -> None:
                 facts.docstring_ids.add(id(value))
 
 
-def _assignments(tree: ast.Module) -> list[tuple[ast.expr, ast.expr]]:
+def _assignments(nodes: list[ast.AST]) -> list[tuple[ast.expr, ast.expr]]:
     pairs: list[tuple[ast.expr, ast.expr]] = []
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Assign):
             pairs.extend((target, node.value) for target in node.targets)
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -109,8 +109,8 @@ def _assignments(tree: ast.Module) -> list[tuple[ast.expr, ast.expr]]:
     return pairs
 
 
-def _collect_constants(tree: ast.Module, facts: ModuleFacts) -> None:
-    for target, value_node in _assignments(tree):
+def _collect_constants(nodes: list[ast.AST], facts: ModuleFacts) -> None:
+    for target, value_node in _assignments(nodes):
         if not isinstance(target, ast.Name | ast.Attribute):
             continue
         values = facts.resolve(value_node)
@@ -127,9 +127,10 @@ def _collect_constants(tree: ast.Module, facts: ModuleFacts) -> None:
             facts.constants[key] = []
 
 
-def module_facts(tree: ast.Module) -> ModuleFacts:
+def module_facts(nodes: list[ast.AST]) -> ModuleFacts:
+    """Facts from a module's nodes (ast.walk order, walked once by the caller)."""
     facts = ModuleFacts()
-    _collect_imports(tree, facts)
-    _collect_docstrings(tree, facts)
-    _collect_constants(tree, facts)
+    _collect_imports(nodes, facts)
+    _collect_docstrings(nodes, facts)
+    _collect_constants(nodes, facts)
     return facts

@@ -7,6 +7,7 @@ UTF-8, unparsable, unreadable, too large) are skipped with a reason and the scan
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from splitscope.audit.config_scan import ConfigError, scan_env_lines, scan_struc
 from splitscope.audit.deps_scan import dependency_file_type, scan_dependencies
 from splitscope.audit.gguf import GGUFError, read_general_metadata
 from splitscope.audit.model import MODEL, Finding, ScanResult, Skipped
-from splitscope.audit.python_scan import TRIGGER_WORDS, scan_python
+from splitscope.audit.python_scan import TRIGGER_PATTERNS, scan_python
 from splitscope.audit.walk import MAX_FILE_BYTES, FileEntry, walk
 from splitscope.errors import UnusableInputError
 
@@ -28,14 +29,18 @@ class _Triggers:
     """Cheap regular-expression gates: a file is parsed only if a detector could fire on it."""
 
     def __init__(self, catalog: Catalog) -> None:
-        names = TRIGGER_WORDS + sorted(catalog.environment) + sorted(
-            {module.split(".")[-1] for module in catalog.import_modules}
-        )
-        benchmarks = "|".join(pattern.pattern for _, pattern in catalog.benchmarks)
-        literal = "|".join(re.escape(n) for n in names)
-        self.python = re.compile(f"{literal}|(?i:{benchmarks})")
-        self.config = re.compile(f"{literal}|(?i:{'|'.join(CONFIG_TRIGGERS)}|{benchmarks})")
-        self.benchmarks = re.compile(f"(?i:{benchmarks})")
+        names = sorted(catalog.environment) + sorted({m.split(".")[-1] for m in catalog.import_modules})
+        hosts = sorted({*catalog.api_hosts, *catalog.unknown_hosts, *catalog.hub_hosts})
+        literal = "|".join([*TRIGGER_PATTERNS, *(re.escape(n) for n in [*names, *hosts])])
+        self.words = re.compile(literal)
+        self.config_words = re.compile(f"(?i:{'|'.join(CONFIG_TRIGGERS)})")
+        self.benchmarks = catalog.benchmark_any
+
+    def python(self, text: str) -> bool:
+        return bool(self.words.search(text) or self.benchmarks.search(text))
+
+    def config(self, text: str) -> bool:
+        return bool(self.words.search(text) or self.config_words.search(text) or self.benchmarks.search(text))
 
 
 def file_role(name: str) -> str | None:
@@ -100,20 +105,20 @@ def _dispatch(catalog: Catalog, triggers: _Triggers, entry: FileEntry, role: str
     name = Path(entry.relative).name
     try:
         if role == "python":
-            if triggers.python.search(text):
+            if triggers.python(text):
                 tree = ast.parse(text, filename=entry.relative)
                 result.findings.extend(scan_python(catalog, entry.relative, text, tree))
             return
         if role == "deps":
             file_type = dependency_file_type(name) or ""
             result.findings.extend(scan_dependencies(catalog, entry.relative, file_type, text))
-            if file_type == "pyproject" and triggers.config.search(text):
+            if file_type == "pyproject" and triggers.config(text):
                 result.findings.extend(scan_structured(catalog, entry.relative, "toml", text))
             return
         if role in ("env", "shell"):
             result.findings.extend(scan_env_lines(catalog, entry.relative, text, role))
             return
-        if role == "structured" and triggers.config.search(text):
+        if role == "structured" and triggers.config(text):
             kind = STRUCTURED[Path(name.lower()).suffix]
             result.findings.extend(scan_structured(catalog, entry.relative, kind, text))
         _collect_result_lines(triggers, entry.relative, text, result)
@@ -125,10 +130,17 @@ def _dispatch(catalog: Catalog, triggers: _Triggers, entry: FileEntry, role: str
 
 def _collect_result_lines(triggers: _Triggers, relative: str, text: str, result: ScanResult) -> None:
     """Lines naming a benchmark in data and documentation files: candidates for reported results."""
-    if not triggers.benchmarks.search(text):
-        return
-    for number, line in enumerate(text.splitlines(), 1):
-        if triggers.benchmarks.search(line):
+    line_starts: list[int] | None = None
+    seen_lines: set[int] = set()
+    for match in triggers.benchmarks.finditer(text):
+        if line_starts is None:
+            line_starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+        number = bisect.bisect_right(line_starts, match.start())
+        if number not in seen_lines:
+            seen_lines.add(number)
+            start = line_starts[number - 1]
+            end = text.find("\n", start)
+            line = text[start : end if end >= 0 else len(text)]
             result.result_lines.append((relative, number, line.strip()[:500]))
 
 
