@@ -42,9 +42,15 @@ class Catalog:
     environment: dict[str, dict[str, Any]] = field(default_factory=dict)
     benchmarks: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     benchmark_any: re.Pattern[str] = re.compile(r"(?!x)x")  # matches when any benchmark does
+    benchmark_literals: tuple[str, ...] = ()
     licences: list[dict[str, str]] = field(default_factory=list)
     licence_source: str = ""
     dual_source_groups: list[dict[str, Any]] = field(default_factory=list)
+
+    def names_benchmark(self, text: str) -> bool:
+        """Whether `text` names any benchmark (substring gate first: the regular expression is slow)."""
+        lowered = text.lower()
+        return any(lit in lowered for lit in self.benchmark_literals) and bool(self.benchmark_any.search(text))
 
     def jurisdiction(self, org_id: str | None) -> str:
         org = self.registry.get(org_id) if org_id else None
@@ -134,6 +140,10 @@ def _add_environment(catalog: Catalog, doc: dict[str, Any], problems: list[str])
 def _add_benchmarks(catalog: Catalog, doc: dict[str, Any], problems: list[str]) -> None:
     raw = "|".join(entry["pattern"] for entry in doc.get("benchmarks", []))
     catalog.benchmark_any = re.compile(rf"(?<![A-Za-z0-9])(?:{raw})(?![A-Za-z0-9])", re.IGNORECASE)
+    catalog.benchmark_literals = tuple(sorted({lit for e in doc.get("benchmarks", []) for lit in e.get("literals", [])}))
+    for entry in doc.get("benchmarks", []):
+        if not entry.get("literals"):
+            problems.append(f"audit/data/benchmarks.yaml: {entry.get('name')}: missing 'literals'")
     for entry in doc.get("benchmarks", []):
         try:
             pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{entry['pattern']})(?![A-Za-z0-9])", re.IGNORECASE)

@@ -128,7 +128,7 @@ def _value_findings(catalog: Catalog, key: str, value: str, where: tuple[str, in
         found = model_name_finding(catalog, value, where, detector, kind) if kind else None
         if found is not None:
             findings.append(found)
-        for benchmark, pattern in catalog.benchmarks if catalog.benchmark_any.search(value) else []:
+        for benchmark, pattern in catalog.benchmarks if catalog.names_benchmark(value) else []:
             if pattern.search(value):
                 findings.append(Finding(BENCHMARK, where[0], where[1], redact(where[2]), benchmark, detector))
     return findings

@@ -18,11 +18,11 @@ BASE_URL_KEYWORDS = ("base_url", "api_base", "openai_api_base", "azure_endpoint"
 API_CALL_NAMES = {"create", "call", "acreate", "completion", "acompletion"}
 OLLAMA_CALLS = {"chat", "generate", "pull", "embed", "embeddings", "show", "push"}
 ENGINE_CLASSES = {"LLM", "EngineArgs", "AsyncEngineArgs", "AsyncLLMEngine"}
-# Regular expressions one of which must occur in a file for any detector below to fire: the scan parses
-# only such files. Hosts, environment variables and SDK module names are added from the catalog (scan.py).
-TRIGGER_PATTERNS = [r"from_pretrained", r"\bmodel\s*=", r"hf_hub_download", r"snapshot_download",
-                    r"load_dataset", r"MsDataset", r"SentenceTransformer", r"CrossEncoder", r"vllm", r"llama_cpp",
-                    r"ollama", r"OpenAI", r"base_url", r"api_base"]
+# Substrings one of which must occur in a file for any detector below to fire: the scan parses only
+# such files. Hosts, environment variables and SDK module names are added from the catalog (scan.py).
+TRIGGER_WORDS = ["from_pretrained", "model=", "model =", "hf_hub_download", "snapshot_download", "load_dataset",
+                 "MsDataset", "SentenceTransformer", "CrossEncoder", "vllm", "llama_cpp", "ollama", "OpenAI",
+                 "base_url", "api_base"]
 
 
 class _Scanner:
@@ -212,7 +212,7 @@ def _scan_string(s: _Scanner, node: ast.Constant) -> None:
         return
     for match in URL.finditer(node.value):
         s.findings.extend(url_findings(s.catalog, match.group(0), s.where(node), "python:url"))
-    if not s.catalog.benchmark_any.search(node.value):
+    if not s.catalog.names_benchmark(node.value):
         return
     for benchmark, pattern in s.catalog.benchmarks:
         if pattern.search(node.value):
