@@ -288,12 +288,19 @@ def _print_collab_headline(rows: list[dict[str, Any]]) -> None:
 def audit_command(
     path: Annotated[Path, typer.Argument(help="Repository folder to scan (nothing in it is executed).")],
     json_out: JsonOption = False,
-    bom: Annotated[Path | None, typer.Option("--bom", help="Write a CycloneDX 1.6 ML-BOM (JSON) here.")] = None,
+    bom: Annotated[
+        Path | None, typer.Option("--bom", help="Write a CycloneDX 1.6 ML-BOM (JSON) here.")
+    ] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write the audit as an HTML page here.")] = None,
     fail_on: Annotated[
-        str | None, typer.Option("--fail-on", help="Exit 1 if a dependency is in these: CN, US, unknown (comma-separated).")
+        str | None,
+        typer.Option(
+            "--fail-on", help="Exit 1 if a dependency is in these: CN, US, unknown (comma-separated)."
+        ),
     ] = None,
-    home: Annotated[str | None, typer.Option("--home", help="Your jurisdiction (US, CN...): marks cross-border.")] = None,
+    home: Annotated[
+        str | None, typer.Option("--home", help="Your jurisdiction (US, CN...): marks cross-border.")
+    ] = None,
 ) -> None:
     """Scan a codebase for models, datasets, APIs and hubs; attribute them to publishers and jurisdictions."""
     import json as json_module
@@ -321,19 +328,29 @@ def _print_audit_summary(doc: dict[str, Any]) -> None:
 
     console = Console()
     files = doc["files"]
-    console.print(f"{doc['root']}: {files['seen']} files seen, {files['read']} read, {files['skipped']} skipped")
+    console.print(
+        f"{doc['root']}: {files['seen']} files seen, {files['read']} read, {files['skipped']} skipped"
+    )
     table = Table(title="Dependencies by publisher jurisdiction")
     for column in ("kind", "subject", "publisher", "jurisdiction", "licence", "first place"):
         table.add_column(column)
     for dep in doc["dependencies"]:
         first = dep["places"][0]
-        table.add_row(dep["kind"], dep["subject"], dep["publisher"], dep["jurisdiction"], dep["licence"] or "-",
-                      f"{first['file']}:{first['line']}")
+        table.add_row(
+            dep["kind"],
+            dep["subject"],
+            dep["publisher"],
+            dep["jurisdiction"],
+            dep["licence"] or "-",
+            f"{first['file']}:{first['line']}",
+        )
     console.print(table)
     for row in doc["exposure"]:
         console.print(f"{row['jurisdiction']}: {row['dependencies']} dependencies {row['by_kind']}")
     applies = {c["jurisdiction"]: sum(i["applies"] for i in c["items"]) for c in doc["checklists"]}
-    console.print(f"checklist items that apply: {applies}; dual-source suggestions: {len(doc['dual_source'])}")
+    console.print(
+        f"checklist items that apply: {applies}; dual-source suggestions: {len(doc['dual_source'])}"
+    )
 
 
 # --- sources: openreview, openalex ---------------------------------------------------------------------

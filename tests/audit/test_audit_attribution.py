@@ -1,4 +1,4 @@
-"""Attribution to publisher and jurisdiction, licences, dual sources, eval parity, on the fixture repository."""
+"""Attribution to publisher and jurisdiction, licences, dual sources, eval parity (fixture repository)."""
 
 from __future__ import annotations
 
@@ -59,8 +59,12 @@ def test_attribution(audit, kind, subject, org, jurisdiction, licence):
 
 @pytest.mark.parametrize(
     ("kind", "subject"),
-    [("model", "bartowski/Qwen2.5-7B-Instruct-GGUF"), ("model", "./weights/model.gguf"),
-     ("dataset", "cais/mmlu"), ("hub", "hf-mirror.com")],
+    [
+        ("model", "bartowski/Qwen2.5-7B-Instruct-GGUF"),
+        ("model", "./weights/model.gguf"),
+        ("dataset", "cais/mmlu"),
+        ("hub", "hf-mirror.com"),
+    ],
 )
 def test_unknown_publishers_stay_unknown(audit, kind, subject):
     dep = _dep(audit, kind, subject)
@@ -106,10 +110,16 @@ def test_eval_parity_finds_results_for_both_or_one(audit):
     pairs = {(p["benchmark"], p["current"], p["alternative"]): p for p in parity["pairs"]}
     mmlu = pairs[("MMLU", "Qwen/Qwen2.5-7B-Instruct", "meta-llama/Llama-3.1-8B-Instruct")]
     assert (mmlu["current_result"], mmlu["alternative_result"], mmlu["parity"]) == (
-        "results/leaderboard.md:3", "results/leaderboard.md:4", True)
+        "results/leaderboard.md:3",
+        "results/leaderboard.md:4",
+        True,
+    )
     gsm8k = pairs[("GSM8K", "Qwen/Qwen2.5-7B-Instruct", "meta-llama/Llama-3.1-8B-Instruct")]
     assert (gsm8k["current_result"], gsm8k["alternative_result"], gsm8k["parity"]) == (
-        "results/leaderboard.md:5", None, False)
+        "results/leaderboard.md:5",
+        None,
+        False,
+    )
 
 
 def test_rationale_stub_per_model(audit):

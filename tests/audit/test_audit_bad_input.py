@@ -28,7 +28,9 @@ def _gguf_bytes(metadata: dict[str, str]) -> bytes:
 def bad_repo(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
     (repo / "src").mkdir(parents=True)
-    (repo / "src" / "good.py").write_text('from transformers import pipeline\npipeline(model="Qwen/Qwen3-8B")\n')
+    (repo / "src" / "good.py").write_text(
+        'from transformers import pipeline\npipeline(model="Qwen/Qwen3-8B")\n'
+    )
     (repo / "src" / "broken.py").write_text("def f(:\n    from_pretrained('x/y')\n")
     (repo / "src" / "latin1.py").write_bytes(b"# caf\xe9\nfrom_pretrained('a/b')\n")
     (repo / "weights.json").write_bytes(b"\x00\x01\x02model")
@@ -41,9 +43,16 @@ def bad_repo(tmp_path: Path) -> Path:
     os.symlink(repo / "missing-target", repo / "dangling.py")
     os.mkfifo(repo / "pipe.yaml")
     (repo / "models").mkdir()
-    (repo / "models" / "qwen.gguf").write_bytes(_gguf_bytes({
-        "general.architecture": "qwen2", "general.basename": "Qwen2.5", "general.organization": "Qwen",
-        "general.license": "apache-2.0"}))
+    (repo / "models" / "qwen.gguf").write_bytes(
+        _gguf_bytes(
+            {
+                "general.architecture": "qwen2",
+                "general.basename": "Qwen2.5",
+                "general.organization": "Qwen",
+                "general.license": "apache-2.0",
+            }
+        )
+    )
     (repo / "models" / "nameless.gguf").write_bytes(_gguf_bytes({"general.architecture": "llama"}))
     (repo / "models" / "fake.gguf").write_bytes(b"not a gguf")
     (tmp_path / "secret.py").write_text('from_pretrained("deepseek-ai/DeepSeek-R1")\n')
@@ -53,8 +62,11 @@ def bad_repo(tmp_path: Path) -> Path:
 def test_every_bad_path_is_skipped_with_its_reason(bad_repo: Path):
     result = scan_repository(bad_repo)
     assert sorted((s.path, s.reason) for s in result.skipped) == [
-        ("bad.json", "cannot parse (not valid JSON (Expecting property name enclosed in double quotes: "
-                     "line 1 column 27 (char 26)))"),
+        (
+            "bad.json",
+            "cannot parse (not valid JSON (Expecting property name enclosed in double quotes: "
+            "line 1 column 27 (char 26)))",
+        ),
         ("bad.yaml", "cannot parse (not valid YAML (while parsing a flow sequence))"),
         ("dangling.py", "symlink pointing outside the repository, or broken"),
         ("huge.yaml", "larger than 5 MB (52428800 bytes)"),
@@ -91,7 +103,10 @@ def test_unreadable_file_is_skipped(bad_repo: Path, monkeypatch):
 def test_gguf_metadata_is_read_from_the_header(tmp_path: Path):
     path = tmp_path / "m.gguf"
     path.write_bytes(_gguf_bytes({"general.name": "DeepSeek R1", "general.organization": "deepseek-ai"}))
-    assert read_general_metadata(path) == {"general.name": "DeepSeek R1", "general.organization": "deepseek-ai"}
+    assert read_general_metadata(path) == {
+        "general.name": "DeepSeek R1",
+        "general.organization": "deepseek-ai",
+    }
     path.write_bytes(b"GGUF")
     with pytest.raises(GGUFError):
         read_general_metadata(path)

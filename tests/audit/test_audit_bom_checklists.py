@@ -1,4 +1,4 @@
-"""The ML-BOM validates against CycloneDX 1.6; the checklists carry dates and sources and apply for a reason."""
+"""The ML-BOM validates against CycloneDX 1.6; checklists carry dates and sources and apply for a reason."""
 
 from __future__ import annotations
 
@@ -32,8 +32,13 @@ def test_bom_validates_and_carries_supplier_and_jurisdiction(audit):
     assert {"name": "splitscope:licence", "value": "Apache-2.0"} in qwen["modelCard"]["properties"]
     c4 = components["allenai/c4"]
     assert c4["type"] == "data"
-    assert c4["data"] == [{"type": "dataset", "name": "allenai/c4",
-                           "governance": {"owners": [{"organization": {"name": "Allen Institute for AI (Ai2)"}}]}}]
+    assert c4["data"] == [
+        {
+            "type": "dataset",
+            "name": "allenai/c4",
+            "governance": {"owners": [{"organization": {"name": "Allen Institute for AI (Ai2)"}}]},
+        }
+    ]
     llama = components["meta-llama/Llama-3.1-8B-Instruct"]
     assert llama["licenses"] == [{"license": {"name": "llama3.1"}}]  # not an SPDX id
     unknown = components["bartowski/Qwen2.5-7B-Instruct-GGUF"]

@@ -40,11 +40,24 @@ class Dependency:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "subject": self.label, "org": self.attribution.org_id,
-            "publisher": self.attribution.org_name, "jurisdiction": self.attribution.jurisdiction,
-            "basis": self.attribution.basis, "licence": self.licence, "role": self.role,
-            "places": [{"file": p.file, "line": p.line, "evidence": p.evidence, "detector": p.detector,
-                        "note": p.note} for p in self.places],
+            "kind": self.kind,
+            "subject": self.label,
+            "org": self.attribution.org_id,
+            "publisher": self.attribution.org_name,
+            "jurisdiction": self.attribution.jurisdiction,
+            "basis": self.attribution.basis,
+            "licence": self.licence,
+            "role": self.role,
+            "places": [
+                {
+                    "file": p.file,
+                    "line": p.line,
+                    "evidence": p.evidence,
+                    "detector": p.detector,
+                    "note": p.note,
+                }
+                for p in self.places
+            ],
         }
 
 
@@ -67,9 +80,12 @@ def attribute(catalog: Catalog, finding: Finding) -> Attribution:
         return _known(catalog, value, f"{finding.subject or 'setting'}")
     if scheme == "package":
         package = catalog.packages.get(value.lower()) or next(
-            (p for p in catalog.packages.values() if p.name == value), None)
+            (p for p in catalog.packages.values() if p.name == value), None
+        )
         if package is not None and package.org is None:
-            return Attribution(None, "community project", NOT_APPLICABLE, f"package {value} (no single publisher)")
+            return Attribution(
+                None, "community project", NOT_APPLICABLE, f"package {value} (no single publisher)"
+            )
         return _known(catalog, package.org if package else None, f"package {value}")
     if scheme == "name":
         return _known(catalog, catalog.org_for_name(value), f"model-name prefix of {value!r}")
@@ -92,9 +108,16 @@ def dependencies(catalog: Catalog, findings: list[Finding]) -> list[Dependency]:
             continue
         key = (finding.kind, finding.subject or f"{finding.file}:{finding.line}")
         if key not in grouped:
-            role = catalog.packages[finding.subject.lower()].role if (
-                finding.kind == PACKAGE and finding.subject.lower() in catalog.packages) else ""
-            licence = licence_of(catalog, finding.subject) if finding.kind == MODEL and finding.subject else ""
-            grouped[key] = Dependency(finding.kind, finding.subject, attribute(catalog, finding), licence, role)
+            role = (
+                catalog.packages[finding.subject.lower()].role
+                if (finding.kind == PACKAGE and finding.subject.lower() in catalog.packages)
+                else ""
+            )
+            licence = (
+                licence_of(catalog, finding.subject) if finding.kind == MODEL and finding.subject else ""
+            )
+            grouped[key] = Dependency(
+                finding.kind, finding.subject, attribute(catalog, finding), licence, role
+            )
         grouped[key].places.append(finding)
     return list(grouped.values())

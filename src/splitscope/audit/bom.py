@@ -31,25 +31,40 @@ def _ref(index: int, dep: Dependency) -> str:
 
 
 def _component(index: int, dep: Dependency) -> Component:
-    properties = [Property(name="splitscope:jurisdiction", value=dep.attribution.jurisdiction),
-                  Property(name="splitscope:kind", value=dep.kind),
-                  Property(name="splitscope:attribution", value=dep.attribution.basis)]
+    properties = [
+        Property(name="splitscope:jurisdiction", value=dep.attribution.jurisdiction),
+        Property(name="splitscope:kind", value=dep.kind),
+        Property(name="splitscope:attribution", value=dep.attribution.basis),
+    ]
     properties += [Property(name="splitscope:evidence", value=f"{p.file}:{p.line}") for p in dep.places[:10]]
     licences = []
     if dep.licence and dep.licence != UNKNOWN:
-        licences = [DisjunctiveLicense(id=dep.licence) if is_supported_id(dep.licence)
-                    else DisjunctiveLicense(name=dep.licence)]
+        licences = [
+            DisjunctiveLicense(id=dep.licence)
+            if is_supported_id(dep.licence)
+            else DisjunctiveLicense(name=dep.licence)
+        ]
     supplier = OrganizationalEntity(name=dep.attribution.org_name) if dep.attribution.org_id else None
-    kind = COMPONENT_TYPES.get(dep.kind, ComponentType.LIBRARY if dep.kind == "package" else ComponentType.PLATFORM)
-    return Component(name=dep.label, type=kind, bom_ref=_ref(index, dep), supplier=supplier,
-                     properties=properties, licenses=licences,
-                     description=f"{dep.kind} found by splitscope audit" if dep.kind in (API, HUB) else None)
+    kind = COMPONENT_TYPES.get(
+        dep.kind, ComponentType.LIBRARY if dep.kind == "package" else ComponentType.PLATFORM
+    )
+    return Component(
+        name=dep.label,
+        type=kind,
+        bom_ref=_ref(index, dep),
+        supplier=supplier,
+        properties=properties,
+        licenses=licences,
+        description=f"{dep.kind} found by splitscope audit" if dep.kind in (API, HUB) else None,
+    )
 
 
 def _model_card(dep: Dependency) -> dict[str, Any]:
     card: dict[str, Any] = {
-        "properties": [{"name": "splitscope:jurisdiction", "value": dep.attribution.jurisdiction},
-                       {"name": "splitscope:licence", "value": dep.licence or UNKNOWN}],
+        "properties": [
+            {"name": "splitscope:jurisdiction", "value": dep.attribution.jurisdiction},
+            {"name": "splitscope:licence", "value": dep.licence or UNKNOWN},
+        ],
     }
     if dep.attribution.org_id:
         card["considerations"] = {"useCases": [f"used at {p.file}:{p.line}" for p in dep.places[:5]]}

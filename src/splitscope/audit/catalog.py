@@ -50,7 +50,9 @@ class Catalog:
     def names_benchmark(self, text: str) -> bool:
         """Whether `text` names any benchmark (substring gate first: the regular expression is slow)."""
         lowered = text.lower()
-        return any(lit in lowered for lit in self.benchmark_literals) and bool(self.benchmark_any.search(text))
+        return any(lit in lowered for lit in self.benchmark_literals) and bool(
+            self.benchmark_any.search(text)
+        )
 
     def jurisdiction(self, org_id: str | None) -> str:
         org = self.registry.get(org_id) if org_id else None
@@ -133,14 +135,18 @@ def _add_packages(catalog: Catalog, doc: dict[str, Any], problems: list[str]) ->
 def _add_environment(catalog: Catalog, doc: dict[str, Any], problems: list[str]) -> None:
     for entry in doc.get("variables", []):
         for key in ("org", "hub"):
-            _check_org(entry.get(key), f"audit/data/environment.yaml: {entry['name']}", catalog.registry, problems)
+            _check_org(
+                entry.get(key), f"audit/data/environment.yaml: {entry['name']}", catalog.registry, problems
+            )
         catalog.environment[entry["name"]] = entry
 
 
 def _add_benchmarks(catalog: Catalog, doc: dict[str, Any], problems: list[str]) -> None:
     raw = "|".join(entry["pattern"] for entry in doc.get("benchmarks", []))
     catalog.benchmark_any = re.compile(rf"(?<![A-Za-z0-9])(?:{raw})(?![A-Za-z0-9])", re.IGNORECASE)
-    catalog.benchmark_literals = tuple(sorted({lit for e in doc.get("benchmarks", []) for lit in e.get("literals", [])}))
+    catalog.benchmark_literals = tuple(
+        sorted({lit for e in doc.get("benchmarks", []) for lit in e.get("literals", [])})
+    )
     for entry in doc.get("benchmarks", []):
         if not entry.get("literals"):
             problems.append(f"audit/data/benchmarks.yaml: {entry.get('name')}: missing 'literals'")
@@ -160,8 +166,12 @@ def _add_dual_source(catalog: Catalog, doc: dict[str, Any], problems: list[str])
         for member in group.get("members", []):
             for pattern in member.get("match", []):
                 if pattern.startswith("api:"):
-                    _check_org(pattern[4:], f"audit/data/dual_source.yaml: {group.get('id')}",
-                               catalog.registry, problems)
+                    _check_org(
+                        pattern[4:],
+                        f"audit/data/dual_source.yaml: {group.get('id')}",
+                        catalog.registry,
+                        problems,
+                    )
         catalog.dual_source_groups.append(group)
 
 

@@ -20,11 +20,17 @@ ITEM_KEYS = ("id", "title", "authority", "date", "source", "applies_when", "acti
 def _check(name: str, doc: Any) -> list[str]:
     if not isinstance(doc, dict):
         return [f"audit/checklists/{name}.yaml: not a mapping"]
-    problems = [f"audit/checklists/{name}.yaml: missing '{key}'"
-                for key in ("jurisdiction", "version", "reviewed", "items") if not doc.get(key)]
+    problems = [
+        f"audit/checklists/{name}.yaml: missing '{key}'"
+        for key in ("jurisdiction", "version", "reviewed", "items")
+        if not doc.get(key)
+    ]
     for index, item in enumerate(doc.get("items") or []):
-        problems += [f"audit/checklists/{name}.yaml: item {index + 1}: missing '{key}'"
-                     for key in ITEM_KEYS if not item.get(key)]
+        problems += [
+            f"audit/checklists/{name}.yaml: item {index + 1}: missing '{key}'"
+            for key in ITEM_KEYS
+            if not item.get(key)
+        ]
     return problems
 
 
@@ -50,7 +56,7 @@ def _triggers(condition: Any, deps: list[Dependency]) -> list[str]:
         return ["always"]
     if not isinstance(condition, dict) or len(condition) != 1:
         raise UnusableInputError(f"checklists: cannot read applies_when {condition!r}")
-    (test, codes), = condition.items()
+    ((test, codes),) = condition.items()
     relevant = [d for d in deps if d.attribution.jurisdiction != NOT_APPLICABLE]
     if test == "api_in":
         chosen = [d for d in relevant if _is_api(d) and d.attribution.jurisdiction in codes]
@@ -71,8 +77,20 @@ def evaluate_checklists(deps: list[Dependency]) -> list[dict[str, Any]]:
         items = []
         for item in doc["items"]:
             because = _triggers(item["applies_when"], deps)
-            items.append({**{k: item.get(k) for k in (*ITEM_KEYS, "date_meaning")}, "applies": bool(because),
-                          "because": because})
-        out.append({"checklist": name, "jurisdiction": doc["jurisdiction"], "version": str(doc["version"]),
-                    "reviewed": str(doc["reviewed"]), "items": items})
+            items.append(
+                {
+                    **{k: item.get(k) for k in (*ITEM_KEYS, "date_meaning")},
+                    "applies": bool(because),
+                    "because": because,
+                }
+            )
+        out.append(
+            {
+                "checklist": name,
+                "jurisdiction": doc["jurisdiction"],
+                "version": str(doc["version"]),
+                "reviewed": str(doc["reviewed"]),
+                "items": items,
+            }
+        )
     return out

@@ -91,7 +91,7 @@ def _object_leaves(parsed: Any, lines: list[str]) -> Iterator[tuple[str, str, in
 
 
 def structured_leaves(kind: str, text: str) -> Iterator[tuple[str, str, int]]:
-    """(key, string value, line) for every string in a YAML/JSON/TOML file; ("", "KEY=value", line) pairs too."""
+    """(key, value, line) for every string in a YAML/JSON/TOML file, and ("", "KEY=value", line) pairs."""
     if kind == "yaml":
         yield from _yaml_leaves(text)
         return
@@ -116,7 +116,9 @@ def scan_structured(catalog: Catalog, relative: str, kind: str, text: str) -> li
     return _unique(findings)
 
 
-def _value_findings(catalog: Catalog, key: str, value: str, where: tuple[str, int, str], detector: str) -> list[Finding]:
+def _value_findings(
+    catalog: Catalog, key: str, value: str, where: tuple[str, int, str], detector: str
+) -> list[Finding]:
     findings: list[Finding] = []
     assignment = ENV_LINE.match(value)
     if assignment and "=" in value and assignment.group(1) in catalog.environment:
@@ -146,7 +148,9 @@ def scan_env_lines(catalog: Catalog, relative: str, text: str, detector: str) ->
             value = match.group(2).strip().strip("'\"")
             findings.extend(env_findings(catalog, match.group(1), value, (relative, number, line), detector))
         for fetch in SHELL_FETCH.finditer(stripped):
-            found = model_name_finding(catalog, fetch.group(2), (relative, number, line), f"shell:{fetch.group(1)}")
+            found = model_name_finding(
+                catalog, fetch.group(2), (relative, number, line), f"shell:{fetch.group(1)}"
+            )
             if found is not None:
                 findings.append(found)
     return _unique(findings)

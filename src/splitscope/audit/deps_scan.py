@@ -1,4 +1,4 @@
-"""Dependency detectors: requirements files, pyproject.toml, Pipfile and lock files (poetry, uv, pdm, Pipfile).
+"""Dependency detectors: requirements files, pyproject.toml, Pipfile and lock files (poetry, uv, pdm).
 
 Only distributions listed in audit/data/packages.yaml become findings.
 """
@@ -91,7 +91,7 @@ def _declared(file_type: str, text: str) -> Iterator[tuple[str, int]]:
 
 
 def scan_dependencies(catalog: Catalog, relative: str, file_type: str, text: str) -> list[Finding]:
-    """Findings for the AI-relevant distributions a dependency file declares (raises ValueError if malformed)."""
+    """Findings for the AI-relevant distributions a dependency file declares (ValueError if malformed)."""
     lines = text.splitlines()
     findings: dict[tuple[str, int], Finding] = {}
     for name, line in _declared(file_type, text):
@@ -99,7 +99,17 @@ def scan_dependencies(catalog: Catalog, relative: str, file_type: str, text: str
         if package is None:
             continue
         evidence = lines[line - 1] if 0 < line <= len(lines) else name
-        findings.setdefault((package.name, line), Finding(
-            PACKAGE, relative, line, redact(evidence), package.name, f"deps:{file_type}", f"package:{package.name}",
-            package.role))
+        findings.setdefault(
+            (package.name, line),
+            Finding(
+                PACKAGE,
+                relative,
+                line,
+                redact(evidence),
+                package.name,
+                f"deps:{file_type}",
+                f"package:{package.name}",
+                package.role,
+            ),
+        )
     return sorted(findings.values(), key=lambda f: (f.line, f.subject))

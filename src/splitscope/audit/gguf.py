@@ -10,7 +10,19 @@ import struct
 from pathlib import Path
 
 HEADER_BYTES = 1 << 20  # general.* keys come first; tokenizer arrays after them can be many MB
-_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+_SCALARS = {
+    0: "<B",
+    1: "<b",
+    2: "<H",
+    3: "<h",
+    4: "<I",
+    5: "<i",
+    6: "<f",
+    7: "<?",
+    10: "<Q",
+    11: "<q",
+    12: "<d",
+}
 STRING, ARRAY = 8, 9
 
 
@@ -70,7 +82,7 @@ def read_general_metadata(path: Path) -> dict[str, str]:
             if key.startswith("general.") and isinstance(value, str):
                 metadata[key] = value
     except EOFError:
-        # A header longer than HEADER_BYTES keeps what was read (general.* come first); none at all is an error.
+        # A header longer than HEADER_BYTES keeps what was read (general.* come first); nothing is an error.
         if not metadata and len(reader.data) < 24:
             raise GGUFError("truncated GGUF header") from None
     return metadata

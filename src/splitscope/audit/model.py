@@ -44,7 +44,9 @@ class ScanResult:
     skipped: list[Skipped] = field(default_factory=list)
     files_seen: int = 0
     files_read: int = 0
-    result_lines: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, text) for eval parity
+    result_lines: list[tuple[str, int, str]] = field(
+        default_factory=list
+    )  # (file, line, text) for eval parity
 
 
 # The name must end with the secret word: "tokenizer" or "secret_santa_model" are not secrets.

@@ -11,18 +11,52 @@ from splitscope.audit.python_values import ModuleFacts, Value, module_facts
 from splitscope.audit.signals import URL, env_findings, model_name_finding, url_findings
 
 # Dataset builders that read local files, not a published dataset.
-LOCAL_BUILDERS = {"json", "csv", "parquet", "text", "arrow", "pandas", "sql", "generator", "imagefolder",
-                  "audiofolder", "videofolder", "webdataset", "xml"}
-OPENAI_CLIENTS = {"OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI", "ChatOpenAI", "OpenAIEmbeddings"}
+LOCAL_BUILDERS = {
+    "json",
+    "csv",
+    "parquet",
+    "text",
+    "arrow",
+    "pandas",
+    "sql",
+    "generator",
+    "imagefolder",
+    "audiofolder",
+    "videofolder",
+    "webdataset",
+    "xml",
+}
+OPENAI_CLIENTS = {
+    "OpenAI",
+    "AsyncOpenAI",
+    "AzureOpenAI",
+    "AsyncAzureOpenAI",
+    "ChatOpenAI",
+    "OpenAIEmbeddings",
+}
 BASE_URL_KEYWORDS = ("base_url", "api_base", "openai_api_base", "azure_endpoint", "endpoint")
 API_CALL_NAMES = {"create", "call", "acreate", "completion", "acompletion"}
 OLLAMA_CALLS = {"chat", "generate", "pull", "embed", "embeddings", "show", "push"}
 ENGINE_CLASSES = {"LLM", "EngineArgs", "AsyncEngineArgs", "AsyncLLMEngine"}
 # Substrings one of which must occur in a file for any detector below to fire: the scan parses only
 # such files. Hosts, environment variables and SDK module names are added from the catalog (scan.py).
-TRIGGER_WORDS = ["from_pretrained", "model=", "model =", "hf_hub_download", "snapshot_download", "load_dataset",
-                 "MsDataset", "SentenceTransformer", "CrossEncoder", "vllm", "llama_cpp", "ollama", "OpenAI",
-                 "base_url", "api_base"]
+TRIGGER_WORDS = [
+    "from_pretrained",
+    "model=",
+    "model =",
+    "hf_hub_download",
+    "snapshot_download",
+    "load_dataset",
+    "MsDataset",
+    "SentenceTransformer",
+    "CrossEncoder",
+    "vllm",
+    "llama_cpp",
+    "ollama",
+    "OpenAI",
+    "base_url",
+    "api_base",
+]
 
 
 class _Scanner:
@@ -38,7 +72,9 @@ class _Scanner:
     def add(self, kind: str, node: ast.AST, value: Value | None, detector: str, hint: str = "") -> None:
         file, line, text = self.where(node)
         if value is None:
-            note = f"unresolved expression {ast.unparse(node)}" if isinstance(node, ast.expr) else "unresolved"
+            note = (
+                f"unresolved expression {ast.unparse(node)}" if isinstance(node, ast.expr) else "unresolved"
+            )
             self.findings.append(Finding(kind, file, line, redact(text), "", detector, hint, note))
             return
         note = "; ".join(n for n in (value.origin, "partly dynamic" if value.partial else "") if n)
@@ -48,11 +84,21 @@ class _Scanner:
         found = model_name_finding(self.catalog, value.text, (file, line, text), detector, kind)
         subject_hint = found.hint if found else ""
         base_note = found.note if found else ""
-        self.findings.append(Finding(kind, file, line, redact(text), value.text, detector, subject_hint,
-                                     "; ".join(n for n in (base_note, note) if n)))
+        self.findings.append(
+            Finding(
+                kind,
+                file,
+                line,
+                redact(text),
+                value.text,
+                detector,
+                subject_hint,
+                "; ".join(n for n in (base_note, note) if n),
+            )
+        )
 
     def add_named(self, kind: str, node: ast.expr | None, call: ast.Call, detector: str) -> None:
-        """A model/dataset named by `node` (an argument): one finding per possible value, or one unresolved."""
+        """A model/dataset named by argument `node`: one finding per possible value, or one unresolved."""
         if node is None:
             return
         values = self.facts.resolve(node)
@@ -66,7 +112,11 @@ def _arg(call: ast.Call, position: int | None, *keywords: str) -> ast.expr | Non
     for keyword in call.keywords:
         if keyword.arg in keywords:
             return keyword.value
-    if position is not None and len(call.args) > position and not isinstance(call.args[position], ast.Starred):
+    if (
+        position is not None
+        and len(call.args) > position
+        and not isinstance(call.args[position], ast.Starred)
+    ):
         return call.args[position]
     return None
 
@@ -80,9 +130,25 @@ def _detect_hub_loads(s: _Scanner, call: ast.Call, qualified: str, name: str) ->
     hub = "modelscope" if qualified.startswith("modelscope.") else ""
     if name == "from_pretrained":
         receiver = qualified.rsplit(".", 1)[0]
-        detector = "python:llama_cpp.from_pretrained" if receiver.startswith("llama_cpp") else "python:from_pretrained"
-        s.add_named(MODEL, _arg(call, 0, "pretrained_model_name_or_path", "repo_id", "model_id",
-                                "model_name_or_path", "model_name"), call, hub and "python:modelscope" or detector)
+        detector = (
+            "python:llama_cpp.from_pretrained"
+            if receiver.startswith("llama_cpp")
+            else "python:from_pretrained"
+        )
+        s.add_named(
+            MODEL,
+            _arg(
+                call,
+                0,
+                "pretrained_model_name_or_path",
+                "repo_id",
+                "model_id",
+                "model_name_or_path",
+                "model_name",
+            ),
+            call,
+            hub and "python:modelscope" or detector,
+        )
     elif name == "pipeline":
         s.add_named(MODEL, _arg(call, None, "model"), call, "python:pipeline")
     elif name in ("hf_hub_download", "snapshot_download", "model_file_download"):
@@ -94,8 +160,12 @@ def _detect_hub_loads(s: _Scanner, call: ast.Call, qualified: str, name: str) ->
         values = s.facts.resolve(node)
         if values and all(v.text in LOCAL_BUILDERS for v in values):
             return True
-        s.add_named(DATASET, node, call, "python:modelscope.MsDataset.load" if "MsDataset" in qualified
-                    else "python:load_dataset")
+        s.add_named(
+            DATASET,
+            node,
+            call,
+            "python:modelscope.MsDataset.load" if "MsDataset" in qualified else "python:load_dataset",
+        )
     elif name in ("SentenceTransformer", "CrossEncoder"):
         s.add_named(MODEL, _arg(call, 0, "model_name_or_path", "model_name"), call, f"python:{name}")
     else:
@@ -121,16 +191,35 @@ def _detect_api_clients(s: _Scanner, call: ast.Call, qualified: str, name: str) 
         detector = f"python:{name}"
         if node is None:
             default = "openai.azure.com" if "Azure" in name else "api.openai.com"
-            s.findings.append(Finding(API, *_where_redacted(s, call), default, detector, f"host:{default}",
-                                      "default base URL (OPENAI_BASE_URL can override it)"))
+            s.findings.append(
+                Finding(
+                    API,
+                    *_where_redacted(s, call),
+                    default,
+                    detector,
+                    f"host:{default}",
+                    "default base URL (OPENAI_BASE_URL can override it)",
+                )
+            )
             return True
         values = s.facts.resolve(node)
         if not values:
             s.add(API, node, None, detector)
         for value in values:
             found = url_findings(s.catalog, value.text, s.where(node), detector)
-            s.findings.extend(found or [Finding(API, *_where_redacted(s, node), value.text, detector, "",
-                                                "base URL of an unlisted host")])
+            s.findings.extend(
+                found
+                or [
+                    Finding(
+                        API,
+                        *_where_redacted(s, node),
+                        value.text,
+                        detector,
+                        "",
+                        "base URL of an unlisted host",
+                    )
+                ]
+            )
         return True
     if name in API_CALL_NAMES and call.keywords and not qualified.startswith("ollama."):
         node = _arg(call, None, "model")
@@ -152,21 +241,38 @@ def _detect_environment(s: _Scanner, call: ast.Call, qualified: str, name: str) 
         names = s.facts.resolve(call.args[0])
         values = s.facts.resolve(call.args[1])
         for env_name in names:
-            s.findings.extend(env_findings(s.catalog, env_name.text, values[0].text if values else None,
-                                           s.where(call), f"python:{qualified}"))
+            s.findings.extend(
+                env_findings(
+                    s.catalog,
+                    env_name.text,
+                    values[0].text if values else None,
+                    s.where(call),
+                    f"python:{qualified}",
+                )
+            )
         return True
     if qualified == "os.environ.update" and call.args and isinstance(call.args[0], ast.Dict):
         for key, value in zip(call.args[0].keys, call.args[0].values, strict=True):
             for env_name in s.facts.resolve(key):
                 resolved = s.facts.resolve(value)
-                s.findings.extend(env_findings(s.catalog, env_name.text, resolved[0].text if resolved else None,
-                                               s.where(value), "python:os.environ.update"))
+                s.findings.extend(
+                    env_findings(
+                        s.catalog,
+                        env_name.text,
+                        resolved[0].text if resolved else None,
+                        s.where(value),
+                        "python:os.environ.update",
+                    )
+                )
         return True
     return False
 
 
 CALL_DETECTORS: list[Callable[[_Scanner, ast.Call, str, str], bool]] = [
-    _detect_hub_loads, _detect_engines, _detect_api_clients, _detect_environment,
+    _detect_hub_loads,
+    _detect_engines,
+    _detect_api_clients,
+    _detect_environment,
 ]
 
 
@@ -186,24 +292,44 @@ def _scan_assignment(s: _Scanner, node: ast.Assign) -> None:
         if isinstance(target, ast.Subscript) and s.facts.qualified(target.value) == "os.environ":
             values = s.facts.resolve(node.value)
             for env_name in s.facts.resolve(target.slice):
-                s.findings.extend(env_findings(s.catalog, env_name.text, values[0].text if values else None,
-                                               s.where(node), "python:os.environ"))
-        elif isinstance(target, ast.Attribute) and s.facts.qualified(target) in ("openai.base_url", "openai.api_base"):
+                s.findings.extend(
+                    env_findings(
+                        s.catalog,
+                        env_name.text,
+                        values[0].text if values else None,
+                        s.where(node),
+                        "python:os.environ",
+                    )
+                )
+        elif isinstance(target, ast.Attribute) and s.facts.qualified(target) in (
+            "openai.base_url",
+            "openai.api_base",
+        ):
             for value in s.facts.resolve(node.value):
-                s.findings.extend(url_findings(s.catalog, value.text, s.where(node), "python:openai.base_url"))
+                s.findings.extend(
+                    url_findings(s.catalog, value.text, s.where(node), "python:openai.base_url")
+                )
 
 
 def _scan_import(s: _Scanner, node: ast.Import | ast.ImportFrom) -> None:
-    modules = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-        [node.module] + [f"{node.module}.{a.name}" for a in node.names] if node.module and node.level == 0 else [])
+    modules = (
+        [a.name for a in node.names]
+        if isinstance(node, ast.Import)
+        else (
+            [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            if node.module and node.level == 0
+            else []
+        )
+    )
     for module in modules:
         package = s.catalog.import_modules.get(module) or s.catalog.import_modules.get(module.split(".")[0])
         if package is None or package.role == "framework":
             continue
         kind = API if package.role == "api_sdk" else HUB
         file, line, text = s.where(node)
-        s.findings.append(Finding(kind, file, line, redact(text), package.name, "python:import",
-                                  f"package:{package.name}"))
+        s.findings.append(
+            Finding(kind, file, line, redact(text), package.name, "python:import", f"package:{package.name}")
+        )
         return
 
 

@@ -24,7 +24,7 @@ class ModuleFacts:
     docstring_ids: set[int] = field(default_factory=set)  # id() of docstring Constant nodes
 
     def qualified(self, node: ast.expr) -> str:
-        """Dotted name of a call target with imported aliases expanded: genai.Client -> google.genai.Client."""
+        """Dotted call target with imported aliases expanded: genai.Client -> google.genai.Client."""
         parts: list[str] = []
         while isinstance(node, ast.Attribute):
             parts.append(node.attr)
@@ -49,7 +49,10 @@ class ModuleFacts:
         if isinstance(node, ast.IfExp):
             return (self.resolve(node.body) + self.resolve(node.orelse))[:MAX_VALUES]
         if isinstance(node, ast.Call) and _is_env_get(self, node) and len(node.args) > 1:
-            return [Value(v.text, v.partial, "default of an environment lookup") for v in self.resolve(node.args[1])]
+            return [
+                Value(v.text, v.partial, "default of an environment lookup")
+                for v in self.resolve(node.args[1])
+            ]
         return []
 
 
@@ -100,7 +103,9 @@ def _assignments(nodes: list[ast.AST]) -> list[tuple[ast.expr, ast.expr]]:
         elif isinstance(node, ast.arguments):
             # Function defaults: def load(name="Qwen/..."): the parameter can hold the default.
             positional = node.posonlyargs + node.args
-            for arg, default in zip(positional[len(positional) - len(node.defaults) :], node.defaults, strict=True):
+            for arg, default in zip(
+                positional[len(positional) - len(node.defaults) :], node.defaults, strict=True
+            ):
                 pairs.append((ast.Name(arg.arg), default))
             for arg, kw_default in zip(node.kwonlyargs, node.kw_defaults, strict=True):
                 if kw_default is not None:

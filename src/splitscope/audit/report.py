@@ -26,12 +26,20 @@ class Audit:
 
 def exposure(deps: list[Dependency], home: str | None) -> list[dict[str, Any]]:
     """Dependencies per jurisdiction and kind; cross_border when a home jurisdiction is given and differs."""
-    counts = Counter((d.attribution.jurisdiction, d.kind) for d in deps if d.attribution.jurisdiction != NOT_APPLICABLE)
+    counts = Counter(
+        (d.attribution.jurisdiction, d.kind) for d in deps if d.attribution.jurisdiction != NOT_APPLICABLE
+    )
     rows = []
     for jurisdiction in sorted({j for j, _ in counts}, key=lambda j: (j == UNKNOWN, j)):
         by_kind = {kind: n for (j, kind), n in counts.items() if j == jurisdiction}
-        rows.append({"jurisdiction": jurisdiction, "dependencies": sum(by_kind.values()), "by_kind": by_kind,
-                     "cross_border": None if home is None or jurisdiction == UNKNOWN else jurisdiction != home})
+        rows.append(
+            {
+                "jurisdiction": jurisdiction,
+                "dependencies": sum(by_kind.values()),
+                "by_kind": by_kind,
+                "cross_border": None if home is None or jurisdiction == UNKNOWN else jurisdiction != home,
+            }
+        )
     return rows
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import bisect
-import re
 from pathlib import Path
 
 from splitscope.audit.catalog import Catalog, load_catalog
@@ -40,8 +39,11 @@ class _Triggers:
 
     def config(self, text: str) -> bool:
         lowered = text.lower()
-        return (any(word in lowered for word in CONFIG_TRIGGERS) or any(word in text for word in self.words)
-                or self.catalog.names_benchmark(text))
+        return (
+            any(word in lowered for word in CONFIG_TRIGGERS)
+            or any(word in text for word in self.words)
+            or self.catalog.names_benchmark(text)
+        )
 
 
 def file_role(name: str) -> str | None:
@@ -92,11 +94,15 @@ def _scan_gguf(catalog: Catalog, entry: FileEntry, result: ScanResult) -> None:
     organisation = metadata.get("general.organization", "")
     basename = metadata.get("general.basename") or metadata.get("general.name") or Path(entry.relative).stem
     hint = f"hub:{organisation}" if organisation else f"name:{basename}"
-    evidence = ", ".join(f"{k}={v}" for k, v in sorted(metadata.items()) if k in (
-        "general.name", "general.basename", "general.organization", "general.license"))
+    evidence = ", ".join(
+        f"{k}={v}"
+        for k, v in sorted(metadata.items())
+        if k in ("general.name", "general.basename", "general.organization", "general.license")
+    )
     note = "GGUF metadata" if metadata else "GGUF file without general.* metadata; attributed by file name"
-    result.findings.append(Finding(MODEL, entry.relative, 0, evidence or entry.relative, basename,
-                                   "file:gguf", hint, note))
+    result.findings.append(
+        Finding(MODEL, entry.relative, 0, evidence or entry.relative, basename, "file:gguf", hint, note)
+    )
 
 
 def _dispatch(catalog: Catalog, triggers: _Triggers, entry: FileEntry, role: str, result: ScanResult) -> None:

@@ -54,8 +54,18 @@ def env_findings(
     if effect == "vendor_key":
         return [Finding(API, file, line, evidence, name, detector, f"org:{spec['org']}", "API key variable")]
     if value is None:
-        return [Finding(HUB if effect != "api_base" else API, file, line, evidence, "", detector, "",
-                        f"{name} set to a value not known statically")]
+        return [
+            Finding(
+                HUB if effect != "api_base" else API,
+                file,
+                line,
+                evidence,
+                "",
+                detector,
+                "",
+                f"{name} set to a value not known statically",
+            )
+        ]
     if effect == "use_hub":
         if value.strip().strip("'\"").lower() not in TRUTHY:
             return []
@@ -75,8 +85,16 @@ def model_name_finding(
         return None
     canonical = catalog.canonical_ids.get(value.lower())
     if canonical:
-        return Finding(kind, file, line, redact(evidence), canonical, detector, f"hub:{canonical.split('/')[0]}",
-                       f"legacy id {value}")
+        return Finding(
+            kind,
+            file,
+            line,
+            redact(evidence),
+            canonical,
+            detector,
+            f"hub:{canonical.split('/')[0]}",
+            f"legacy id {value}",
+        )
     if LOCAL_PATH.search(value):
         return Finding(kind, file, line, redact(evidence), value, detector, "", "local path")
     if HUB_ID.match(value):

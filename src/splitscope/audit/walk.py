@@ -15,8 +15,18 @@ from splitscope.audit.model import Skipped
 
 # 5 MB: real configs and sources are far smaller; anything bigger is data or generated code.
 MAX_FILE_BYTES = 5 * 1024 * 1024
-VCS_AND_CACHES = {".git", ".hg", ".svn", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache",
-                  ".tox", ".nox", ".ipynb_checkpoints"}
+VCS_AND_CACHES = {
+    ".git",
+    ".hg",
+    ".svn",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".tox",
+    ".nox",
+    ".ipynb_checkpoints",
+}
 VENDORED = {"site-packages", "dist-packages", "node_modules", "__pypackages__", ".venv"}
 
 
@@ -59,7 +69,9 @@ def walk(root: Path, skipped: list[Skipped], max_bytes: int = MAX_FILE_BYTES) ->
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            skipped.append(Skipped(_relative(root_real, directory) or ".", f"unreadable directory ({exc.strerror})"))
+            skipped.append(
+                Skipped(_relative(root_real, directory) or ".", f"unreadable directory ({exc.strerror})")
+            )
             continue
         for entry in entries:
             relative = _relative(root_real, Path(entry.path))
@@ -98,6 +110,8 @@ def _file_entry(
         return
     # GGUF weights are only header-read (a few KB), so their size does not matter.
     if stat.st_size > max_bytes and not entry.name.lower().endswith(".gguf"):
-        skipped.append(Skipped(relative, f"larger than {max_bytes // (1024 * 1024)} MB ({stat.st_size} bytes)"))
+        skipped.append(
+            Skipped(relative, f"larger than {max_bytes // (1024 * 1024)} MB ({stat.st_size} bytes)")
+        )
         return
     yield FileEntry(Path(entry.path), relative, stat.st_size)
