@@ -32,13 +32,9 @@ VENDORED = {"site-packages", "dist-packages", "node_modules", "__pypackages__", 
 
 @dataclass(frozen=True)
 class FileEntry:
-    path: Path  # absolute
+    path: str  # absolute (plain strings: pathlib costs more than the scan of a small file)
     relative: str  # forward slashes, relative to the root
     size: int
-
-
-def _relative(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
 
 
 def _dir_skip_reason(entry: os.DirEntry[str]) -> str | None:
@@ -51,17 +47,18 @@ def _dir_skip_reason(entry: os.DirEntry[str]) -> str | None:
     return ""
 
 
-def _resolved_inside(root_real: Path, path: str) -> Path | None:
+def _inside(root_real: str, path: str) -> bool:
     try:
-        real = Path(os.path.realpath(path, strict=True))
+        real = os.path.realpath(path, strict=True)
     except OSError:
-        return None
-    return real if real == root_real or root_real in real.parents else None
+        return False
+    return real == root_real or real.startswith(root_real + os.sep)
 
 
 def walk(root: Path, skipped: list[Skipped], max_bytes: int = MAX_FILE_BYTES) -> Iterator[FileEntry]:
     """Yield the files under `root` worth classifying; append every skip (with reason) to `skipped`."""
-    root_real = Path(os.path.realpath(root))
+    root_real = os.path.realpath(root)
+    prefix = len(root_real) + 1
     visited_dirs = {root_real}
     stack = [root_real]
     while stack:
@@ -69,13 +66,13 @@ def walk(root: Path, skipped: list[Skipped], max_bytes: int = MAX_FILE_BYTES) ->
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            skipped.append(
-                Skipped(_relative(root_real, directory) or ".", f"unreadable directory ({exc.strerror})")
-            )
+            relative = directory[prefix:].replace(os.sep, "/") or "."
+            skipped.append(Skipped(relative, f"unreadable directory ({exc.strerror})"))
             continue
         for entry in entries:
-            relative = _relative(root_real, Path(entry.path))
-            if entry.is_symlink() and _resolved_inside(root_real, entry.path) is None:
+            relative = entry.path[prefix:].replace(os.sep, "/")
+            symlink = entry.is_symlink()
+            if symlink and not _inside(root_real, entry.path):
                 skipped.append(Skipped(relative, "symlink pointing outside the repository, or broken"))
                 continue
             try:
@@ -83,18 +80,24 @@ def walk(root: Path, skipped: list[Skipped], max_bytes: int = MAX_FILE_BYTES) ->
             except OSError:
                 is_dir = False
             if is_dir:
-                real = Path(os.path.realpath(entry.path))
-                if real in visited_dirs:
-                    skipped.append(Skipped(relative, "symlink loop, or directory already scanned"))
-                    continue
-                reason = _dir_skip_reason(entry)
-                if reason:
-                    skipped.append(Skipped(relative, reason))
-                elif reason == "":
-                    visited_dirs.add(real)
-                    stack.append(Path(entry.path))
+                _enter(entry, relative, symlink, visited_dirs, stack, skipped)
                 continue
             yield from _file_entry(entry, relative, skipped, max_bytes)
+
+
+def _enter(
+    entry: os.DirEntry[str], relative: str, symlink: bool, visited: set[str], stack: list[str], skipped: list[Skipped]
+) -> None:
+    real = os.path.realpath(entry.path) if symlink else entry.path
+    if real in visited:
+        skipped.append(Skipped(relative, "symlink loop, or directory already scanned"))
+        return
+    reason = _dir_skip_reason(entry)
+    if reason:
+        skipped.append(Skipped(relative, reason))
+    elif reason == "":
+        visited.add(real)
+        stack.append(entry.path)
 
 
 def _file_entry(
@@ -110,8 +113,6 @@ def _file_entry(
         return
     # GGUF weights are only header-read (a few KB), so their size does not matter.
     if stat.st_size > max_bytes and not entry.name.lower().endswith(".gguf"):
-        skipped.append(
-            Skipped(relative, f"larger than {max_bytes // (1024 * 1024)} MB ({stat.st_size} bytes)")
-        )
+        skipped.append(Skipped(relative, f"larger than {max_bytes // (1024 * 1024)} MB ({stat.st_size} bytes)"))
         return
-    yield FileEntry(Path(entry.path), relative, stat.st_size)
+    yield FileEntry(entry.path, relative, stat.st_size)
