@@ -6,8 +6,9 @@ splitscope = scan_repository(TREE) in-process (walk, gates, ast/YAML/JSON/TOML p
 ratio      = splitscope / baseline; the issue's target is <= 5.
 
 The tree is generated deterministically: ordinary Python modules, YAML/JSON configs, Markdown, and
-about 2% of files that name models, APIs, hubs or benchmarks. Both are timed after one warm-up pass so
-the page cache holds the tree for each.
+about 2% of files that name models, APIs, hubs or benchmarks. After one warm-up pass of each (page
+cache), grep and the scan run alternately REPEATS times and the medians are compared: the machine is
+shared, and single timings of a few hundred milliseconds vary by +-30%.
 
 Usage: python benchmarks/audit.py [--files 10000] [--keep DIR]
 """
@@ -18,6 +19,7 @@ import argparse
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
@@ -28,6 +30,7 @@ from splitscope.audit.python_scan import TRIGGER_WORDS
 from splitscope.audit.scan import CONFIG_TRIGGERS, scan_repository
 
 TARGET_RATIO = 5.0
+REPEATS = 5
 
 ORDINARY_PY = '''"""Module {n}: request handling."""
 
@@ -53,7 +56,7 @@ class Store{n}:
         self.rows.append(row)
         return len(self.rows)
 '''
-AI_PY = '''from transformers import AutoModelForCausalLM
+AI_PY = """from transformers import AutoModelForCausalLM
 from openai import OpenAI
 
 MODEL = "{model}"
@@ -62,13 +65,22 @@ client = OpenAI(base_url="https://api.deepseek.com/v1")
 
 def load():
     return AutoModelForCausalLM.from_pretrained(MODEL)
-'''
+"""
 ORDINARY_YAML = "service:\n  name: svc-{n}\n  replicas: 3\n  port: 80{n2:02d}\nlogging:\n  level: info\n"
 AI_YAML = "model:\n  name_or_path: {model}\neval:\n  tasks: [mmlu, gsm8k]\n"
-ORDINARY_JSON = '{{"name": "pkg-{n}", "version": "1.0.{n}", "private": true, "scripts": {{"test": "pytest"}}}}\n'
-ORDINARY_MD = "# Component {n}\n\nThis component stores rows and reports totals.\n\n- add rows\n- sum values\n"
-MODELS = ["Qwen/Qwen2.5-7B-Instruct", "meta-llama/Llama-3.1-8B-Instruct", "deepseek-ai/DeepSeek-R1",
-          "mistralai/Mistral-7B-Instruct-v0.3", "BAAI/bge-base-en-v1.5"]
+ORDINARY_JSON = (
+    '{{"name": "pkg-{n}", "version": "1.0.{n}", "private": true, "scripts": {{"test": "pytest"}}}}\n'
+)
+ORDINARY_MD = (
+    "# Component {n}\n\nThis component stores rows and reports totals.\n\n- add rows\n- sum values\n"
+)
+MODELS = [
+    "Qwen/Qwen2.5-7B-Instruct",
+    "meta-llama/Llama-3.1-8B-Instruct",
+    "deepseek-ai/DeepSeek-R1",
+    "mistralai/Mistral-7B-Instruct-v0.3",
+    "BAAI/bge-base-en-v1.5",
+]
 
 
 def build_tree(root: Path, files: int, seed: int = 7) -> None:
@@ -82,8 +94,9 @@ def build_tree(root: Path, files: int, seed: int = 7) -> None:
             text = AI_PY.format(model=model) if ai else ORDINARY_PY.format(n=n)
             (folder / f"mod{n}.py").write_text(text)
         elif roll < 0.75:
-            (folder / f"conf{n}.yaml").write_text(AI_YAML.format(model=model) if ai else
-                                                  ORDINARY_YAML.format(n=n, n2=n % 100))
+            (folder / f"conf{n}.yaml").write_text(
+                AI_YAML.format(model=model) if ai else ORDINARY_YAML.format(n=n, n2=n % 100)
+            )
         elif roll < 0.85:
             (folder / f"meta{n}.json").write_text(ORDINARY_JSON.format(n=n))
         else:
@@ -93,8 +106,13 @@ def build_tree(root: Path, files: int, seed: int = 7) -> None:
 def grep_pattern() -> str:
     """One POSIX ERE with every word, host, variable and benchmark pattern the scan looks for."""
     catalog = load_catalog()
-    words = [*TRIGGER_WORDS, *CONFIG_TRIGGERS, *catalog.environment, *catalog.api_hosts,
-             *{m.split(".")[-1] for m in catalog.import_modules}]
+    words = [
+        *TRIGGER_WORDS,
+        *CONFIG_TRIGGERS,
+        *catalog.environment,
+        *catalog.api_hosts,
+        *{m.split(".")[-1] for m in catalog.import_modules},
+    ]
     escaped = [re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", word) for word in words]
     # Benchmark regexes use (?!...) lookaheads grep -E lacks; their literal gates stand in for them.
     return "|".join(escaped + list(catalog.benchmark_literals))
@@ -121,19 +139,26 @@ def main() -> None:
         load_catalog()  # loaded once per process in real use too
         time_grep(root, pattern)  # warm-up: page cache
         scan_repository(root)
-        baseline = time_grep(root, pattern)
-        started = time.perf_counter()
-        result = scan_repository(root)
-        splitscope = time.perf_counter() - started
+        grep_times, scan_times = [], []
+        for _ in range(REPEATS):
+            grep_times.append(time_grep(root, pattern))
+            started = time.perf_counter()
+            result = scan_repository(root)
+            scan_times.append(time.perf_counter() - started)
+        baseline, splitscope = statistics.median(grep_times), statistics.median(scan_times)
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
     ratio = splitscope / baseline
-    print(f"tree: {args.files} files, {result.files_seen} seen, {result.files_read} read, "
-          f"{len(result.findings)} findings, {len(result.skipped)} skipped")
-    print(f"baseline (grep -rEi, same patterns): {baseline:.3f} s")
-    print(f"splitscope scan_repository:          {splitscope:.3f} s")
-    print(f"ratio: {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x) -> {'OK' if ratio <= TARGET_RATIO else 'OVER'}")
+    print(
+        f"tree: {args.files} files, {result.files_seen} seen, {result.files_read} read, "
+        f"{len(result.findings)} findings, {len(result.skipped)} skipped"
+    )
+    print(f"baseline (grep -rEi, same patterns): {baseline:.3f} s (median of {REPEATS})")
+    print(f"splitscope scan_repository:          {splitscope:.3f} s (median of {REPEATS})")
+    print(
+        f"ratio: {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x) -> {'OK' if ratio <= TARGET_RATIO else 'OVER'}"
+    )
 
 
 if __name__ == "__main__":

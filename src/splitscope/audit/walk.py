@@ -86,7 +86,12 @@ def walk(root: Path, skipped: list[Skipped], max_bytes: int = MAX_FILE_BYTES) ->
 
 
 def _enter(
-    entry: os.DirEntry[str], relative: str, symlink: bool, visited: set[str], stack: list[str], skipped: list[Skipped]
+    entry: os.DirEntry[str],
+    relative: str,
+    symlink: bool,
+    visited: set[str],
+    stack: list[str],
+    skipped: list[Skipped],
 ) -> None:
     real = os.path.realpath(entry.path) if symlink else entry.path
     if real in visited:
@@ -113,6 +118,8 @@ def _file_entry(
         return
     # GGUF weights are only header-read (a few KB), so their size does not matter.
     if stat.st_size > max_bytes and not entry.name.lower().endswith(".gguf"):
-        skipped.append(Skipped(relative, f"larger than {max_bytes // (1024 * 1024)} MB ({stat.st_size} bytes)"))
+        skipped.append(
+            Skipped(relative, f"larger than {max_bytes // (1024 * 1024)} MB ({stat.st_size} bytes)")
+        )
         return
     yield FileEntry(entry.path, relative, stat.st_size)
