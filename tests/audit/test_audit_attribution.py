@@ -47,7 +47,7 @@ def _dep(audit, kind, subject):
         ("api", "volcengine-python-sdk", "bytedance", "CN", ""),
         ("api", "DEEPSEEK_API_KEY", "deepseek", "CN", ""),
         ("hub", "VLLM_USE_MODELSCOPE=True", "alibaba", "CN", ""),
-        ("dataset", "allenai/c4", "allenai", "US", ""),
+        ("dataset", "allenai/c4", "ai2", "US", ""),
         ("dataset", "BAAI/Infinity-Instruct", "baai", "CN", ""),
         ("package", "anthropic", "anthropic", "US", ""),
     ],

@@ -36,7 +36,7 @@ def test_bom_validates_and_carries_supplier_and_jurisdiction(audit):
         {
             "type": "dataset",
             "name": "allenai/c4",
-            "governance": {"owners": [{"organization": {"name": "Allen Institute for AI (Ai2)"}}]},
+            "governance": {"owners": [{"organization": {"name": "Allen Institute for AI"}}]},
         }
     ]
     llama = components["meta-llama/Llama-3.1-8B-Instruct"]
