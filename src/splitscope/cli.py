@@ -446,7 +446,12 @@ def audit_command(
     from splitscope.audit.report import check_fail_on, parse_fail_on, run_audit
 
     codes = run(lambda: parse_fail_on(fail_on))
-    audit = run(lambda: run_audit(path, home=home))
+    if json_out:
+        audit = run(lambda: run_audit(path, home=home))
+    else:
+        with err_console.status(f"scanning {path}") as status:
+            progress = lambda seen: status.update(f"scanning {path}: {seen} files")  # noqa: E731
+            audit = run(lambda: run_audit(path, home=home, show_progress=progress))
     if bom is not None:
         document = run(lambda: build_bom(audit.deps))
         bom.write_text(json_module.dumps(document, indent=2), encoding="utf-8")

@@ -222,12 +222,14 @@ def _detect_api_clients(s: _Scanner, call: ast.Call, qualified: str, name: str) 
             )
         return True
     if name in API_CALL_NAMES and call.keywords and not qualified.startswith("ollama."):
-        node = _arg(call, None, "model")
-        for value in s.facts.resolve(node):
-            found = model_name_finding(s.catalog, value.text, s.where(node), "python:api_model", API)
-            if found is not None:
-                s.findings.append(found)
-        return node is not None
+        model_node = _arg(call, None, "model")
+        if model_node is None:
+            return False
+        for value in s.facts.resolve(model_node):
+            named = model_name_finding(s.catalog, value.text, s.where(model_node), "python:api_model", API)
+            if named is not None:
+                s.findings.append(named)
+        return True
     return False
 
 
@@ -334,14 +336,15 @@ def _scan_import(s: _Scanner, node: ast.Import | ast.ImportFrom) -> None:
 
 
 def _scan_string(s: _Scanner, node: ast.Constant) -> None:
-    if id(node) in s.facts.docstring_ids or len(node.value) > 300:
+    text = str(node.value)
+    if id(node) in s.facts.docstring_ids or len(text) > 300:
         return
-    for match in URL.finditer(node.value):
+    for match in URL.finditer(text):
         s.findings.extend(url_findings(s.catalog, match.group(0), s.where(node), "python:url"))
-    if not s.catalog.names_benchmark(node.value):
+    if not s.catalog.names_benchmark(text):
         return
     for benchmark, pattern in s.catalog.benchmarks:
-        if pattern.search(node.value):
+        if pattern.search(text):
             s.findings.append(Finding(BENCHMARK, *_where_redacted(s, node), benchmark, "python:string"))
 
 
