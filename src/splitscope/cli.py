@@ -489,8 +489,10 @@ def _print_audit_summary(doc: dict[str, Any]) -> None:
     for row in doc["exposure"]:
         console.print(f"{row['jurisdiction']}: {row['dependencies']} dependencies {row['by_kind']}")
     applies = {c["jurisdiction"]: sum(i["applies"] for i in c["items"]) for c in doc["checklists"]}
+    with_alternatives = sum(1 for s in doc["dual_source"] if s["alternatives"])
     console.print(
-        f"checklist items that apply: {applies}; dual-source suggestions: {len(doc['dual_source'])}"
+        f"checklist items that apply: {applies}; models/APIs with a curated second source: "
+        f"{with_alternatives} of {len(doc['dual_source'])}"
     )
 
 
