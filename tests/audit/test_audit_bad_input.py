@@ -87,15 +87,17 @@ def test_every_bad_path_is_skipped_with_its_reason(bad_repo: Path):
 
 
 def test_unreadable_file_is_skipped(bad_repo: Path, monkeypatch):
-    # Tests run as root here, so chmod cannot make a file unreadable: fail the open instead.
+    # Tests run as root here, so chmod cannot make a file unreadable: fail the read instead.
     import splitscope.audit.scan as scan_module
 
-    def deny(path, *args, **kwargs):
-        if str(path).endswith("good.py"):
-            raise PermissionError(13, "Permission denied")
-        return open(path, *args, **kwargs)
+    original = scan_module._read_bytes
 
-    monkeypatch.setattr(scan_module, "open", deny, raising=False)
+    def deny(path: str, size: int) -> bytes:
+        if path.endswith("good.py"):
+            raise PermissionError(13, "Permission denied")
+        return original(path, size)
+
+    monkeypatch.setattr(scan_module, "_read_bytes", deny)
     result = scan_repository(bad_repo)
     assert ("src/good.py", "unreadable (Permission denied)") in [(s.path, s.reason) for s in result.skipped]
     assert not any(f.file == "src/good.py" for f in result.findings)

@@ -53,14 +53,18 @@ class ScanResult:
 _SECRET_NAME = r"\w*(?:api[_-]?key|secret|token|password|passwd|_ak|_sk|access[_-]?key)(?![A-Za-z])"
 _SECRET_QUOTED = re.compile(rf"(?i)({_SECRET_NAME}['\"]?\s*[:=]\s*)(['\"])[^'\"]+(['\"])")
 _SECRET_UNQUOTED = re.compile(rf"(?i)^(\s*(?:export\s+|ENV\s+)?{_SECRET_NAME}\s*[=:\s]\s*)([^'\"\s]\S*)")
+_SECRET_WORDS = ("key", "secret", "token", "passw", "_ak", "_sk")
 _SECRET_LITERAL = re.compile(r"\b(sk-[A-Za-z0-9_-]{8,}|hf_[A-Za-z0-9]{16,})")
 MAX_EVIDENCE = 200
 
 
 def redact(text: str) -> str:
     """Evidence is shown and exported: keys and tokens in it are replaced by ***."""
-    text = _SECRET_QUOTED.sub(r"\1\2***\3", text)
-    text = _SECRET_UNQUOTED.sub(r"\1***", text)
-    text = _SECRET_LITERAL.sub("***", text)
+    lowered = text.lower()
+    if any(word in lowered for word in _SECRET_WORDS):  # the regular expressions are slow: gate them
+        text = _SECRET_QUOTED.sub(r"\1\2***\3", text)
+        text = _SECRET_UNQUOTED.sub(r"\1***", text)
+    if "sk-" in text or "hf_" in text:
+        text = _SECRET_LITERAL.sub("***", text)
     text = text.strip()
     return text if len(text) <= MAX_EVIDENCE else text[: MAX_EVIDENCE - 1] + "…"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import os
 import re
 from pathlib import Path
 
@@ -17,9 +18,11 @@ from splitscope.audit.deps_scan import dependency_file_type, scan_dependencies
 from splitscope.audit.gguf import GGUFError, read_general_metadata
 from splitscope.audit.model import MODEL, Finding, ScanResult, Skipped
 from splitscope.audit.python_scan import OPENAI_CLIENTS, TRIGGER_WORDS, scan_python
-from splitscope.audit.walk import MAX_FILE_BYTES, FileEntry, walk
+from splitscope.audit.walk import FileEntry, walk
 from splitscope.errors import UnusableInputError
 
+# 5 MB: real configs and sources are far smaller; anything bigger is data or generated code.
+MAX_FILE_BYTES = 5 * 1024 * 1024
 STRUCTURED = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
 RESULT_SUFFIXES = {".md", ".csv", ".tsv", ".jsonl", ".txt", ".json", ".yaml", ".yml", ".rst"}
 CONFIG_TRIGGERS = ["model", "dataset", "tokenizer", "checkpoint", "llm", "embedding", "repo_id"]
@@ -92,10 +95,35 @@ def file_role(name: str) -> str | None:
     return None
 
 
-def _read_text(entry: FileEntry, result: ScanResult) -> tuple[str, bytes] | None:
+class FileTooLargeError(OSError):
+    def __init__(self, size: int) -> None:
+        super().__init__(f"{size} bytes")
+        self.size = size
+
+
+def _read_bytes(path: str, max_bytes: int) -> bytes:
+    """The file's bytes, or FileTooLargeError. os.open/os.read: no buffered file object, no separate stat."""
+    descriptor = os.open(path, os.O_RDONLY)
     try:
-        with open(entry.path, "rb") as handle:
-            data = handle.read()
+        chunks = [os.read(descriptor, max_bytes + 1)]
+        total = len(chunks[0])
+        while chunks[-1] and total <= max_bytes:
+            chunks.append(os.read(descriptor, max_bytes + 1 - total))
+            total += len(chunks[-1])
+        if total > max_bytes:
+            raise FileTooLargeError(os.fstat(descriptor).st_size)
+    finally:
+        os.close(descriptor)
+    return b"".join(chunks)
+
+
+def _read_text(entry: FileEntry, result: ScanResult, max_bytes: int) -> tuple[str, bytes] | None:
+    try:
+        data = _read_bytes(entry.path, max_bytes)
+    except FileTooLargeError as exc:
+        limit = max_bytes // (1024 * 1024)
+        result.skipped.append(Skipped(entry.relative, f"larger than {limit} MB ({exc.size} bytes)"))
+        return None
     except OSError as exc:
         result.skipped.append(Skipped(entry.relative, f"unreadable ({exc.strerror or exc})"))
         return None
@@ -132,8 +160,10 @@ def _scan_gguf(catalog: Catalog, entry: FileEntry, result: ScanResult) -> None:
     )
 
 
-def _dispatch(catalog: Catalog, triggers: _Triggers, entry: FileEntry, role: str, result: ScanResult) -> None:
-    read = _read_text(entry, result)
+def _dispatch(
+    catalog: Catalog, triggers: _Triggers, entry: FileEntry, role: str, result: ScanResult, max_bytes: int
+) -> None:
+    read = _read_text(entry, result, max_bytes)
     if read is None:
         return
     text, data = read
@@ -207,7 +237,7 @@ def scan_repository(
     catalog = catalog or load_catalog()
     triggers = _Triggers(catalog)
     result = ScanResult(root=str(root_path))
-    for entry in walk(root_path, result.skipped, max_bytes):
+    for entry in walk(root_path, result.skipped):
         result.files_seen += 1
         if progress is not None and result.files_seen % 500 == 0:
             progress(result.files_seen)
@@ -215,6 +245,6 @@ def scan_repository(
         if role == "gguf":
             _scan_gguf(catalog, entry, result)
         elif role is not None:
-            _dispatch(catalog, triggers, entry, role, result)
+            _dispatch(catalog, triggers, entry, role, result, max_bytes)
     result.findings.sort(key=lambda f: (f.file, f.line, f.kind, f.subject))
     return result

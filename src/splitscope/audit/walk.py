@@ -1,7 +1,8 @@
 """Walk a repository safely: which files to read, and every skipped path with its reason.
 
 Never follows a symlink out of the repository or into a loop, skips vendored installs (site-packages,
-virtualenvs, node_modules), VCS metadata and oversized files. Nothing here reads file contents.
+virtualenvs, node_modules) and VCS metadata. Nothing here reads or even stats files: sizes are checked
+when a file is read (scan.py), so files no detector wants cost nothing.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from pathlib import Path
 
 from splitscope.audit.model import Skipped
 
-# 5 MB: real configs and sources are far smaller; anything bigger is data or generated code.
-MAX_FILE_BYTES = 5 * 1024 * 1024
 VCS_AND_CACHES = {
     ".git",
     ".hg",
@@ -34,7 +33,6 @@ VENDORED = {"site-packages", "dist-packages", "node_modules", "__pypackages__", 
 class FileEntry:
     path: str  # absolute (plain strings: pathlib costs more than the scan of a small file)
     relative: str  # forward slashes, relative to the root
-    size: int
 
 
 def _dir_skip_reason(entry: os.DirEntry[str]) -> str | None:
@@ -55,7 +53,7 @@ def _inside(root_real: str, path: str) -> bool:
     return real == root_real or real.startswith(root_real + os.sep)
 
 
-def walk(root: Path, skipped: list[Skipped], max_bytes: int = MAX_FILE_BYTES) -> Iterator[FileEntry]:
+def walk(root: Path, skipped: list[Skipped]) -> Iterator[FileEntry]:
     """Yield the files under `root` worth classifying; append every skip (with reason) to `skipped`."""
     root_real = os.path.realpath(root)
     prefix = len(root_real) + 1
@@ -82,7 +80,9 @@ def walk(root: Path, skipped: list[Skipped], max_bytes: int = MAX_FILE_BYTES) ->
             if is_dir:
                 _enter(entry, relative, symlink, visited_dirs, stack, skipped)
                 continue
-            yield from _file_entry(entry, relative, skipped, max_bytes)
+            file_entry = _file_entry(entry, relative, skipped)
+            if file_entry is not None:
+                yield file_entry
 
 
 def _enter(
@@ -105,21 +105,13 @@ def _enter(
         stack.append(entry.path)
 
 
-def _file_entry(
-    entry: os.DirEntry[str], relative: str, skipped: list[Skipped], max_bytes: int
-) -> Iterator[FileEntry]:
+def _file_entry(entry: os.DirEntry[str], relative: str, skipped: list[Skipped]) -> FileEntry | None:
     try:
-        stat = entry.stat()
+        regular = entry.is_file()  # from the directory listing (d_type): no system call per file
     except OSError as exc:
         skipped.append(Skipped(relative, f"cannot stat ({exc.strerror})"))
-        return
-    if not entry.is_file():
+        return None
+    if not regular:
         skipped.append(Skipped(relative, "not a regular file"))
-        return
-    # GGUF weights are only header-read (a few KB), so their size does not matter.
-    if stat.st_size > max_bytes and not entry.name.lower().endswith(".gguf"):
-        skipped.append(
-            Skipped(relative, f"larger than {max_bytes // (1024 * 1024)} MB ({stat.st_size} bytes)")
-        )
-        return
-    yield FileEntry(entry.path, relative, stat.st_size)
+        return None
+    return FileEntry(entry.path, relative)
