@@ -190,7 +190,9 @@ def _detect_api_clients(s: _Scanner, call: ast.Call, qualified: str, name: str) 
         node = _arg(call, None, *BASE_URL_KEYWORDS)
         detector = f"python:{name}"
         if node is None:
-            default = "openai.azure.com" if "Azure" in name else "api.openai.com"
+            azure = "Azure" in name
+            default = "openai.azure.com" if azure else "api.openai.com"
+            variable = "AZURE_OPENAI_ENDPOINT" if azure else "OPENAI_BASE_URL"
             s.findings.append(
                 Finding(
                     API,
@@ -198,7 +200,7 @@ def _detect_api_clients(s: _Scanner, call: ast.Call, qualified: str, name: str) 
                     default,
                     detector,
                     f"host:{default}",
-                    "default base URL (OPENAI_BASE_URL can override it)",
+                    f"default base URL ({variable} can override it)",
                 )
             )
             return True
