@@ -47,7 +47,8 @@ def settings(probability_two_random_records_match: float) -> SettingsCreator:
         probability_two_random_records_match=probability_two_random_records_match,
         blocking_rules_to_generate_predictions=list(PREDICTION_BLOCKS),
         comparisons=[
-            cl.JaroWinklerAtThresholds("name_norm", [0.97, 0.9]),
+            # Term-frequency adjusted: a rare exact name is strong evidence, "Wei Wang" is not.
+            cl.JaroWinklerAtThresholds("name_norm", [0.97, 0.9]).configure(term_frequency_adjustments=True),
             cl.ArrayIntersectAtSizes("coauthors", [2, 1]),
             cl.ExactMatch("org_id"),
             cl.ExactMatch("country"),
