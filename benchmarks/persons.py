@@ -34,7 +34,8 @@ def main() -> None:
 
         start = time.perf_counter()
         baseline_persons = con.execute("""
-            select count(distinct lower(strip_accents(regexp_replace(name, '[-.]', '', 'g')))) from authorships
+            select count(distinct lower(strip_accents(regexp_replace(name, '[-.]', '', 'g'))))
+            from authorships
         """).fetchall()[0][0]
         baseline_s = time.perf_counter() - start
 
@@ -50,10 +51,12 @@ def main() -> None:
     print(f"records: {stats.records:,}")
     print(f"baseline (name-only): {baseline_s:.1f} s, {baseline_persons:,} persons")
     print(
-        f"splitscope full link: {splitscope_s:.1f} s, {stats.persons:,} persons, {stats.scored_pairs:,} scored pairs"
+        f"splitscope full link: {splitscope_s:.1f} s, {stats.persons:,} persons, "
+        f"{stats.scored_pairs:,} scored pairs"
     )
     print(
-        f"incremental relink of NeurIPS 2024 ({again.new_records:,} records, mode {again.mode}): {incremental_s:.1f} s"
+        f"incremental relink of NeurIPS 2024 ({again.new_records:,} records, mode {again.mode}): "
+        f"{incremental_s:.1f} s"
     )
     print(f"ratio splitscope / baseline: {splitscope_s / baseline_s:.0f}")
 
