@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from typing import Any
 
 import pandas as pd
@@ -26,6 +29,7 @@ class Provider:
     suffix: str = ""  # appended to table names that another provider already returned (e.g. '__top')
     takes_selection: bool = True
     table_prefixes: tuple[str, ...] = ()  # the table names it produces, to explain a missing table
+    cost: int = 1  # relative running time: the costliest start first when providers run in parallel
 
 
 # The report's intervals come from 200 bootstrap resamples (the analysis commands default to 1,000): the
@@ -41,6 +45,7 @@ PROVIDERS: tuple[Provider, ...] = (
         "talent_tables",
         {"cohort": "all", "resamples": REPORT_RESAMPLES},
         table_prefixes=("talent.", "concentration."),
+        cost=10,
     ),
     Provider(
         "talent, top cohort",
@@ -49,6 +54,7 @@ PROVIDERS: tuple[Provider, ...] = (
         {"cohort": "top", "resamples": REPORT_RESAMPLES},
         "__top",
         table_prefixes=("talent.", "concentration."),
+        cost=5,
     ),
     Provider(
         "talent, education origin",
@@ -64,6 +70,7 @@ PROVIDERS: tuple[Provider, ...] = (
         "collab_tables",
         {"resamples": REPORT_RESAMPLES},
         table_prefixes=("collab.",),
+        cost=9,
     ),
     Provider(
         "collaboration, LLM topic",
@@ -106,23 +113,18 @@ class Gathered:
         return suffix_ok and any(name.startswith(prefix) for prefix in self.prefixes_of.get(label, ()))
 
 
-def gather_tables(con, selection: Selection, providers: tuple[Provider, ...] = PROVIDERS) -> Gathered:
+def gather_tables(
+    con, selection: Selection, providers: tuple[Provider, ...] = PROVIDERS, workers: int | None = None
+) -> Gathered:
+    """Call every provider (in parallel processes on a file store: the analyses are independent and the
+    report's time is theirs) and collect their tables in provider order."""
     gathered = Gathered()
-    for provider in providers:
+    outcomes = _provider_outcomes(con, selection, providers, workers)
+    for provider, (value, problem) in zip(providers, outcomes, strict=True):
         gathered.prefixes_of[provider.label] = provider.table_prefixes
         gathered.suffix_of[provider.label] = provider.suffix
-        try:
-            function = getattr(importlib.import_module(provider.module), provider.function)
-        except (ImportError, AttributeError):
-            gathered.unavailable[provider.label] = (
-                f"{provider.module}.{provider.function} is not installed yet"
-            )
-            continue
-        try:
-            args = (con, selection) if provider.takes_selection else (con,)
-            value = function(*args, **provider.kwargs)
-        except Exception as exc:  # one failing analysis must not take the whole report down
-            gathered.unavailable[provider.label] = f"{provider.function} failed: {type(exc).__name__}: {exc}"
+        if problem is not None:
+            gathered.unavailable[provider.label] = problem
             continue
         for table in as_metric_tables(value, provider.module.rsplit(".", 1)[-1]):
             if not provider.takes_selection and not table.filters:
@@ -134,6 +136,51 @@ def gather_tables(con, selection: Selection, providers: tuple[Provider, ...] = P
             gathered.tables[name] = table
             gathered.provider_of[name] = provider.label
     return gathered
+
+
+def run_provider(con, selection: Selection, provider: Provider) -> tuple[Any, str | None]:
+    """(value, None), or (None, why not): one failing analysis must not take the whole report down."""
+    try:
+        function = getattr(importlib.import_module(provider.module), provider.function)
+    except (ImportError, AttributeError):
+        return None, f"{provider.module}.{provider.function} is not installed yet"
+    try:
+        args = (con, selection) if provider.takes_selection else (con,)
+        return function(*args, **provider.kwargs), None
+    except Exception as exc:
+        return None, f"{provider.function} failed: {type(exc).__name__}: {exc}"
+
+
+def _run_provider_on_file(path: str, selection: Selection, provider: Provider) -> tuple[Any, str | None]:
+    from splitscope.store import open_existing
+
+    con = open_existing(path)
+    try:
+        return run_provider(con, selection, provider)
+    finally:
+        con.close()
+
+
+def _store_file(con) -> str | None:
+    try:
+        rows = con.execute("select file from pragma_database_list where name = current_database()").fetchall()
+    except Exception:  # not a DuckDB connection we can ask: run in this process
+        return None
+    return rows[0][0] if rows and rows[0][0] else None
+
+
+def _provider_outcomes(
+    con, selection: Selection, providers: tuple[Provider, ...], workers: int | None
+) -> list[tuple[Any, str | None]]:
+    path = _store_file(con)
+    workers = min(workers or os.cpu_count() or 1, 2, len(providers))
+    if path is None or workers <= 1:
+        return [run_provider(con, selection, provider) for provider in providers]
+    context = get_context("forkserver")  # a clean process: the parent runs DuckDB threads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        order = sorted(range(len(providers)), key=lambda i: -providers[i].cost)
+        futures = {i: pool.submit(_run_provider_on_file, path, selection, providers[i]) for i in order}
+        return [futures[i].result() for i in range(len(providers))]
 
 
 def as_metric_tables(value: Any, prefix: str) -> list[MetricTable]:
