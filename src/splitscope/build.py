@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from splitscope.errors import SplitscopeError, UnusableInputError
 from splitscope.filters import Selection
+from splitscope.resolve.affiliations import resolve_affiliations
 from splitscope.sources import conference_csv, openreview_authors, paperlists
 from splitscope.sources.reading import RawInput, read_input
 from splitscope.sources.rows import SourceBatch
@@ -29,7 +30,7 @@ from splitscope.store.write import FileStamp, replace_sources, stored_sha256, st
 
 # Steps run after ingestion, in order, each `step(con) -> None`. Later stages add one line each
 # (e.g. resolve_affiliations, link_persons). They must be idempotent: build runs them every time.
-POST_INGEST_STEPS: list[Callable[[duckdb.DuckDBPyConnection], None]] = []
+POST_INGEST_STEPS: list[Callable[[duckdb.DuckDBPyConnection], object]] = [resolve_affiliations]
 
 # Units are written in groups of about this many rows per transaction (each commit maintains the
 # primary-key indexes; measured: one commit per file made writing 3x slower than parsing).
