@@ -20,17 +20,19 @@ from pathlib import Path
 import duckdb
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from splitscope.config import using_shared_dir
 from splitscope.errors import SplitscopeError, UnusableInputError
 from splitscope.filters import Selection
-from splitscope.resolve.affiliations import resolve_affiliations
+from splitscope.resolve.steps import STANDARD_STEPS
 from splitscope.sources import conference_csv, openreview_authors, paperlists
 from splitscope.sources.reading import RawInput, read_input
 from splitscope.sources.rows import SourceBatch
+from splitscope.store.keys import check_unique_keys
 from splitscope.store.write import FileStamp, replace_sources, stored_sha256, stored_stamp_matches
 
-# Steps run after ingestion, in order, each `step(con) -> None`. Later stages add one line each
-# (e.g. resolve_affiliations, link_persons). They must be idempotent: build runs them every time.
-POST_INGEST_STEPS: list[Callable[[duckdb.DuckDBPyConnection], object]] = [resolve_affiliations]
+# Steps run after ingestion, in order, each `step(con)`: resolution, linkage and what derives from them
+# (resolve/steps.py). They must be idempotent: build runs them every time.
+POST_INGEST_STEPS: list[Callable[[duckdb.DuckDBPyConnection], object]] = list(STANDARD_STEPS)
 
 # Units are written in groups of about this many rows per transaction (each commit maintains the
 # primary-key indexes; measured: one commit per file made writing 3x slower than parsing).
@@ -226,7 +228,11 @@ def _parse_all(jobs: list[tuple[Unit, str | None, str | None]], workers: int) ->
         for job in jobs:
             yield parse_unit(*job)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    # forkserver: workers start from a clean single-threaded server (fork from a process running DuckDB
+    # threads is unsafe) with the parser preloaded (spawn re-imported it in every worker: ~1 s).
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["splitscope.sources.paperlists", "splitscope.sources.openreview_authors"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # biggest files first keeps both workers busy until the end
         ordered = sorted(jobs, key=lambda j: -j[0].paperlist.stat().st_size)
         yield from pool.map(parse_unit, *zip(*ordered, strict=True), chunksize=1)
@@ -281,10 +287,12 @@ def build(
     shared_dir: Path | None = None,
     progress: bool = True,
     workers: int | None = None,
+    post_ingest: bool = True,
 ) -> BuildSummary:
     """Ingest every selected paper list under `mirror_dir`, the matching openreview-authors files and the
-    conference CSV from `shared_dir`, then run POST_INGEST_STEPS. Unusable files are reported in
-    `summary.errors` (their previously stored rows stay); everything else is loaded."""
+    conference CSV from `shared_dir`, then run POST_INGEST_STEPS (unless `post_ingest` is False: the
+    ingestion benchmark times ingestion alone). Unusable files are reported in `summary.errors` (their
+    previously stored rows stay); everything else is loaded."""
     if not mirror_dir.is_dir():
         raise UnusableInputError(f"{mirror_dir}: paper-list mirror directory not found")
     authors_dir = shared_dir / "openreview-authors" if shared_dir else None
@@ -305,10 +313,20 @@ def build(
         csv_path = conference_csv.find_file(shared_dir) if shared_dir else None
         if csv_path is not None:
             _load_csv(con, csv_path, selection, changed, summary)
+    check_unique_keys(con)
+    if post_ingest:
+        with using_shared_dir(shared_dir):
+            summary.post_ingest_steps = run_post_ingest_steps(con)
+    return summary
+
+
+def run_post_ingest_steps(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Resolution, linkage and what derives from them; also run after an OpenReview fetch."""
+    names = []
     for step in POST_INGEST_STEPS:
         step(con)
-        summary.post_ingest_steps.append(step.__name__)
-    return summary
+        names.append(step.__name__)
+    return names
 
 
 @contextmanager

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,8 +40,25 @@ def load_settings(
     )
 
 
+# `splitscope build --shared DIR` sets this for the steps it runs (they take only a connection).
+_shared_override: ContextVar[Path | None] = ContextVar("shared_override", default=None)
+
+
+@contextmanager
+def using_shared_dir(path: Path | None) -> Iterator[None]:
+    token = _shared_override.set(path)
+    try:
+        yield
+    finally:
+        _shared_override.reset(token)
+
+
 def shared_data_dir() -> Path | None:
-    """The ../shared/data bundle, if present: SPLITSCOPE_SHARED or ../shared/data from the repo root."""
+    """The ../shared/data bundle, if present: the directory `build --shared` was given, else
+    SPLITSCOPE_SHARED, else ../shared/data beside the repository (or the working directory)."""
+    override = _shared_override.get()
+    if override is not None:
+        return override if override.is_dir() else None
     env = _env_path("SPLITSCOPE_SHARED")
     if env:
         return env if env.is_dir() else None

@@ -78,6 +78,8 @@ def test_first_observed_origin_and_minimum_evidence(filled):
 def test_education_origin_is_a_seam_with_a_clear_error(filled):
     con, _ = filled
     build_careers(con, CareerOptions())
+    # A store from before the OpenReview schema has no such table at all.
+    con.execute("drop table if exists person_education_origin")
     with pytest.raises(UnusableInputError, match="person_education_origin"):
         build_origin(con, "education")
     con.execute("create table person_education_origin (person_id varchar, country varchar)")

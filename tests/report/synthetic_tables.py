@@ -210,6 +210,22 @@ def remaining_tables() -> list[MetricTable]:
             "top10_share",
         ),
         MetricTable(
+            "talent.origin_work_flow__edu",
+            "Undergrad flows",
+            flows().frame,
+            Coverage("researchers", 3000, 900),
+            FILTERS,
+        ),
+        _simple(
+            "talent.origin_work_by_year__edu",
+            [
+                {"origin_country": "CN", "year": y, "work_country": w, "share": v}
+                for y in YEARS
+                for w, v in (("US", 0.4), ("CN", 0.5), ("GB", 0.1))
+            ],
+            "share",
+        ),
+        MetricTable(
             "collab.country_counts", "Country counts", counts_frame, Coverage("papers", 10, 9), FILTERS
         ),
         _simple(

@@ -6,7 +6,8 @@ import httpx
 import pytest
 from openreview_fake_api import FakeOpenReview
 
-from splitscope.resolve.education_origin import compute_education_origin, fill_history_countries
+from splitscope.resolve.education_origin import compute_education_origin
+from splitscope.resolve.profile_history import HistoryAnswer, resolve_profile_history
 from splitscope.sources import openreview
 from splitscope.sources.openreview import classify_position, venue_code_and_year
 from splitscope.sources.openreview_load import load_openreview_venue
@@ -117,8 +118,13 @@ def test_education_origin_first_bachelor_else_first_degree(tmp_path):
     ]
     assert counts == {"profiles": 2, "profiles_with_education": 2, "persons_with_origin": 2}
     # Google has no country in the profile: the resolver fills it, labelled as such.
-    filled = fill_history_countries(
-        con, lambda name, domain: ("US", "alias") if name == "Google" else (None, "")
+    filled = resolve_profile_history(
+        con,
+        lambda name, domain: (
+            HistoryAnswer("google", "US", "company", "alias")
+            if name == "Google"
+            else HistoryAnswer(None, None, None, "unknown")
+        ),
     )
     assert filled == 1
     assert con.execute(

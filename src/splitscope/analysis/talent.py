@@ -95,6 +95,33 @@ def flow_table(
     )
 
 
+def origin_work_by_year_table(
+    con: duckdb.DuckDBPyConnection, resamples: int = DEFAULT_RESAMPLES
+) -> MetricTable:
+    """Per origin country and year: where its researchers work (MacroPolo's "where do China-undergrad
+    researchers work" when origin='education'; the US-vs-CN split is the rows with work_country US/CN)."""
+    parts = con.execute("""
+        select c.person_id, o.origin_country, c.year, c.country as work_country, c.weight
+        from talent_person_year_country c
+        join talent_population_years using (person_id, year)
+        join talent_origin o using (person_id)
+        where o.origin_country is not null
+    """).df()
+    frame = bootstrap_category_shares(
+        parts, ["origin_country", "year"], "person_id", "work_country", "weight", resamples=resamples
+    ).rename(columns={"weight": "researchers", "n": "origin_researchers"})
+    eligible = fetch_row(con, "select count(*) from talent_population_years")[0]
+    covered = parts[["person_id", "year"]].drop_duplicates().shape[0] if len(parts) else 0
+    return MetricTable(
+        "talent.origin_work_by_year",
+        "Where researchers of each origin country work, per year",
+        frame,
+        Coverage("researcher-years", int(eligible), int(covered)),
+        notes="share = share of the origin-year's researchers (fractional over work countries); "
+        "covered = researcher-years with a known origin and a resolved work country",
+    )
+
+
 def talent_tables(
     con: duckdb.DuckDBPyConnection,
     selection: Selection,
@@ -117,6 +144,7 @@ def talent_tables(
         work_country_table(con, resamples),
         first_observed_table(con, resamples),
         flow_table(con, selection, resamples),
+        origin_work_by_year_table(con, resamples),
         moves,
         moves_detail,
         returns,

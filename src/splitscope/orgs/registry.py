@@ -27,6 +27,9 @@ import yaml
 from splitscope.errors import UnusableInputError
 
 SECTORS = ("education", "company", "government", "nonprofit", "facility")
+KNOWN_KEYS = frozenset(
+    {"id", "name", "sector", "country", "default_country", "aliases", "parent", "domains", "ror"}
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,9 @@ def _entry_problems(entry: Any, where: str) -> list[str]:
     if not isinstance(entry, dict):
         return [f"{where}: not a mapping"]
     problems = []
+    unknown = sorted(set(entry) - KNOWN_KEYS)
+    if unknown:  # e.g. an unquoted comma in a flow mapping turned part of a name into a key
+        problems.append(f"{where}: unknown key(s) {', '.join(map(str, unknown))}")
     for key in ("id", "name", "sector"):
         if not isinstance(entry.get(key), str) or not entry.get(key):
             problems.append(f"{where}: missing '{key}'")

@@ -45,6 +45,14 @@ PROVIDERS: tuple[Provider, ...] = (
         table_prefixes=("talent.", "concentration."),
     ),
     Provider(
+        "talent, education origin",
+        "splitscope.analysis.talent",
+        "talent_tables",
+        {"cohort": "all", "origin": "education"},
+        "__edu",
+        table_prefixes=("talent.",),
+    ),
+    Provider(
         "collaboration", "splitscope.analysis.collaboration", "collab_tables", table_prefixes=("collab.",)
     ),
     Provider(

@@ -102,6 +102,29 @@ SECTIONS: tuple[Section, ...] = (
         (Chart("talent.origin_work_flow", "sankey", caption="First-observed country → latest work country"),),
     ),
     Section(
+        "education-origin",
+        "Education-based origin (MacroPolo-style)",
+        "Origin as the country of a researcher's first bachelor-level degree (else first degree), read from "
+        "OpenReview profiles; only researchers with education data are counted, so check the coverage. "
+        "Work country as above; for papers that print no affiliation, a dated profile position covering the "
+        "paper's year.",
+        (
+            Chart(
+                "talent.origin_work_flow__edu",
+                "sankey",
+                caption="Undergraduate country → latest work country",
+            ),
+            Chart(
+                "talent.origin_work_by_year__edu",
+                "line",
+                y="share",
+                color="work_country",
+                where={"origin_country": "CN", "work_country": US_CN},
+                caption="China-undergrad researchers: share working in the US and in China, per year",
+            ),
+        ),
+    ),
+    Section(
         "moves",
         "Moves and returns per year",
         "A move is a confirmed change of majority work country between observations of the same person (a "

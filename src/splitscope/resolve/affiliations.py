@@ -1,182 +1,332 @@
-"""Build step: resolve every distinct (affiliation, e-mail domain) pair once and fill `orgs`,
-`affiliation_resolutions` and `authorship_affiliations` (schema: store/schema/10_affiliations.sql).
+"""Affiliation string (+ e-mail domain) → organisation, ISO country, sector, method, confidence.
 
-Choices the contract leaves open (docs/affiliations.md):
-- Per authorship one source is used: the paper list's own printed affiliations first, then the conference
-  CSV, then the OpenReview profile (`openreview-authors`).
-- Each mention of that source is resolved together with the authorship's e-mail domain, which only
-  decides when the string alone does not (the domain may belong to another of the author's employers).
-- An authorship with no affiliation mention but an e-mail domain gets one row from the domain alone.
-- Unknown mentions keep a row (country NULL) so coverage can be computed. Weights: 1/k over the k rows
-  with a country, 0 on the unknown rows; 1/n over all n rows when none has a country.
-- Authorships with neither an affiliation nor a domain get no row (they count as uncovered).
+The cascade (docs/affiliations.md has the full text and the measured figures):
+1. alias: the longest registry alias (curated labs and universities, world universities list) found on
+   whole normalised tokens. An alias several organisations share (Northeastern University: Boston and
+   Shenyang) is decided by the location in the string or the e-mail domain, else left without org.
+2. location: country names, US states, Chinese and Canadian provinces, major unambiguous cities
+   (resolve/gazetteer.py). A location in the string beats the organisation's own or default country.
+3. domain: the e-mail domain's institution (registry domains, longest suffix first), else its
+   country-code TLD (`.edu` is US).
+4. fuzzy: a rapidfuzz ratio against every alias, accepted at FUZZY_THRESHOLD (chosen on the labelled
+   corpus; see docs/affiliations.md).
+Otherwise `unknown`, with the reason. Multi-site organisations without a location fall back to their
+documented default country at low confidence (method keeps saying so in `evidence`).
 """
 
 from __future__ import annotations
 
-import time
-from collections import Counter
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 
-import duckdb
-import pyarrow as pa
+from rapidfuzz import fuzz, process
 
-from splitscope.orgs.registry import Org, load_registry
-from splitscope.orgs.world_universities import load_world_universities
-from splitscope.resolve.matcher import Matcher, Resolution
+from splitscope.orgs.registry import Org, Registry, load_registry
+from splitscope.orgs.universities import WORLD_UNIVERSITIES_FILE, add_world_universities
+from splitscope.resolve.domains import domain_suffixes, tld_country
+from splitscope.resolve.gazetteer import cities_in, located
+from splitscope.resolve.normalise import has_cjk, normalise
 
-# Lower sorts first: the paper's own list, then the conference CSV, then OpenReview profiles.
-SOURCE_ORDER_SQL = """(case when m.source_id like 'paperlists:%' then '0'
-                            when m.source_id like 'conference-csv%' then '1' else '2' end) || m.source_id"""
+MAX_ALIAS_TOKENS = 12
+LISTED_SOURCES = frozenset({"world-universities", "ror"})  # long generic lists: segment matches only
+# First words that make a listed name generic when it is only the end of a longer name.
+_GENERIC_HEADS_TEXT = (
+    "the of university universite universitat universidad universita college institute institut instituto "
+    "school ecole national state technical technological polytechnic center centre academy department "
+    "faculty laboratory lab graduate international higher federal royal free open new central"
+)
+GENERIC_HEADS = frozenset(_GENERIC_HEADS_TEXT.split())
+_SEGMENT_SPLIT = re.compile(r"[,;()\[\]/|]| - | – ")
+MAX_INPUT_CHARS = 1_000  # longer strings are pasted blocks, not affiliations
+FUZZY_THRESHOLD = 92.0
+FUZZY_MIN_CHARS = 12
+_FUZZY_HINT = re.compile(r"univ|institut|college|school|lab|research|academ|tech|polytech|centre|center")
+_HTML = re.compile(r"<[^>]{0,200}>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+
+# Confidence per evidence pattern (stated, not fitted: they rank answers, they are not probabilities).
+CONFIDENCE = {
+    "alias+location agree": 0.98,
+    "alias": 0.95,
+    "alias, multi-site+location": 0.9,
+    "alias overridden by location": 0.85,
+    "location": 0.85,
+    "domain institution": 0.9,
+    "domain tld": 0.75,
+    "alias, multi-site default": 0.6,
+    "fuzzy": 0.7,
+}
 
 
-@dataclass
-class ResolveStats:
-    pairs: int = 0
-    distinct_affiliations: int = 0
-    resolved_pairs: int = 0
-    by_method: dict[str, int] = field(default_factory=dict)
-    authorships: int = 0
-    authorships_with_country: int = 0
-    authorship_rows: int = 0
-    seconds: float = 0.0
+@dataclass(frozen=True)
+class Resolution:
+    org_id: str | None
+    country: str | None
+    sector: str | None
+    method: str  # alias | location | domain | fuzzy | unknown
+    confidence: float
+    evidence: str
+    normalised: str = ""
 
     @property
-    def coverage(self) -> float:
-        return self.authorships_with_country / self.authorships if self.authorships else 0.0
+    def known(self) -> bool:
+        return self.country is not None
 
 
-def all_orgs(extra: list[Org] | None = None) -> list[Org]:
-    """Curated registry first (it owns its aliases and domains), then imported and generic entries."""
-    return [*load_registry(), *(extra or []), *load_world_universities()]
+UNKNOWN_EMPTY = Resolution(None, None, None, "unknown", 0.0, "empty string")
 
 
-@lru_cache(maxsize=1)
-def default_matcher() -> Matcher:
-    return Matcher(all_orgs())
+class AffiliationResolver:
+    """Holds the alias, domain and fuzzy indexes over a registry; resolve() is pure and cached."""
 
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.alias_orgs: dict[str, tuple[str, ...]] = {}  # every alias (curated and listed)
+        self.curated_aliases: set[str] = set()  # curated: distinctive enough to match inside a string
+        self.cjk_aliases: list[tuple[str, str]] = []
+        self.domain_org: dict[str, str] = {}
+        for org in registry:
+            for alias in {org.name, *org.aliases}:
+                self._add_alias(alias, org.id)
+                if org.source not in LISTED_SOURCES:
+                    self.curated_aliases.add(normalise(alias))
+            for domain in org.domains:
+                self.domain_org.setdefault(domain.lower(), org.id)
+        # Only curated aliases: near-misses of the world list's 10,000 names are mostly other universities
+        # (Xidian ~ Indian, Freiburg ~ Fribourg, Bern ~ Bergen: measured, docs/affiliations.md).
+        self.place_blockers = frozenset(a for a in self.curated_aliases if len(a.split()) == 1)
+        self.fuzzy_choices = sorted(a for a in self.curated_aliases if len(a) >= FUZZY_MIN_CHARS)
+        self._resolve_text = lru_cache(maxsize=300_000)(self._resolve_text_uncached)
 
-def resolve_affiliations(con: duckdb.DuckDBPyConnection, matcher: Matcher | None = None) -> ResolveStats:
-    """Fill the three resolution tables from the store's mentions (idempotent: replaces their content)."""
-    started = time.perf_counter()
-    matcher = matcher or default_matcher()
-    stats = ResolveStats()
-    _write_orgs(con, matcher)
-    _choose_mentions(con)
-    pairs = con.execute(
-        """select distinct affiliation, email_domain from resolve_chosen
-           union select distinct affiliation, '' from paper_affiliation_mentions"""
-    ).fetchall()
-    by_text: dict[str, Resolution] = {}
-    rows = []
-    for affiliation, domain in pairs:
-        if affiliation not in by_text:
-            by_text[affiliation] = matcher.resolve(affiliation)
-        result = by_text[affiliation]
-        if domain and not result.resolved:
-            result = matcher.resolve(affiliation, domain)
-        rows.append((affiliation, domain, result))
-    stats.pairs, stats.distinct_affiliations = len(rows), len(by_text)
-    stats.resolved_pairs = sum(r.resolved for _, _, r in rows)
-    stats.by_method = dict(Counter(r.method for _, _, r in rows))
-    _write_resolutions(con, rows)
-    _write_authorship_affiliations(con, stats)
-    stats.seconds = time.perf_counter() - started
-    return stats
+    def _add_alias(self, alias: str, org_id: str) -> None:
+        if has_cjk(alias):
+            self.cjk_aliases.append((alias, org_id))
+        key = normalise(alias)
+        if key and len(key.split()) <= MAX_ALIAS_TOKENS:
+            current = self.alias_orgs.get(key, ())
+            if org_id not in current:
+                self.alias_orgs[key] = (*current, org_id)
 
+    # -- public ---------------------------------------------------------------------------------------
+    def resolve(self, text: str | None, email_domain: str | None = None) -> Resolution:
+        text_answer = self._resolve_text(text or "")
+        domain = (email_domain or "").lower().strip()
+        if not domain:
+            return text_answer
+        return self._with_domain(text_answer, domain, text or "")
 
-resolve_affiliations.__name__ = "resolve_affiliations"
+    # -- the string alone -----------------------------------------------------------------------------
+    def _resolve_text_uncached(self, text: str) -> Resolution:
+        problem = _unusable(text)
+        if problem:
+            return replace(UNKNOWN_EMPTY, evidence=problem)
+        cleaned = _HTML.sub(" ", text)
+        norm = normalise(cleaned)
+        if not norm:
+            return Resolution(None, None, None, "unknown", 0.0, "no letters or digits", norm)
+        candidates, alias = self._alias_match(norm, cleaned)
+        # An organisation's own name is never a place ('Mila' is also a city in Algeria).
+        place_country, place_note, place_kind = located(cleaned, inside=alias, ignore=self.place_blockers)
+        if candidates:
+            return self._from_alias(candidates, alias, place_country, place_note, norm, place_kind, cleaned)
+        if place_country:
+            return Resolution(None, place_country, None, "location", CONFIDENCE["location"], place_note, norm)
+        fuzzy = self._fuzzy(norm)
+        if fuzzy is not None:
+            return replace(fuzzy, normalised=norm)
+        return Resolution(None, None, None, "unknown", 0.0, "no alias, place or close name", norm)
 
+    def _alias_match(self, norm: str, original: str) -> tuple[tuple[str, ...], str]:
+        """Org ids of the best alias and the alias. Curated aliases match on whole tokens anywhere;
+        aliases only the world universities list knows must fill a comma-separated segment, or end it when
+        they start with a proper name ('... Lab, Graz University of Technology'), because the list holds
+        generic names ('Institute of Science and Technology', 'Ecole Polytechnique') that are parts of
+        other institutions' names. The longest alias wins, the earliest on ties."""
+        whole = self.alias_orgs.get(norm)
+        if whole:
+            return whole, norm
+        best = self._longest_curated(norm.split())
+        for segment in _segments(original):
+            listed = self._listed_in_segment(segment)
+            if listed and (best is None or len(listed.split()) > len(best.split())):
+                best = listed
+        if best is not None:
+            return self.alias_orgs[best], best
+        for alias, org_id in self.cjk_aliases:  # Chinese names: no word boundaries to rely on
+            if alias in original:
+                return (org_id,), alias
+        return (), ""
 
-def _write_orgs(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
-    orgs = list(matcher.orgs.values())
-    table = pa.table(
-        {
-            "org_id": [o.id for o in orgs],
-            "name": [o.name for o in orgs],
-            "country": [o.country for o in orgs],
-            "default_country": [o.default_country for o in orgs],
-            "sector": [o.sector for o in orgs],
-            "parent_id": [o.parent for o in orgs],
-            "source": [o.source for o in orgs],
-        }
-    )
-    con.execute("delete from orgs")
-    con.register("resolve_orgs_arrow", table)
-    con.execute("insert into orgs select * from resolve_orgs_arrow")
-    con.unregister("resolve_orgs_arrow")
+    def _longest_curated(self, tokens: list[str]) -> str | None:
+        best: tuple[int, int, str] | None = None  # (-length, start, alias)
+        for start in range(len(tokens)):
+            for length in range(min(MAX_ALIAS_TOKENS, len(tokens) - start), 0, -1):
+                if best is not None and length < -best[0]:
+                    break
+                phrase = " ".join(tokens[start : start + length])
+                if phrase in self.curated_aliases:
+                    if best is None or (-length, start) < best[:2]:
+                        best = (-length, start, phrase)
+                    break
+        return best[2] if best else None
 
+    def _listed_in_segment(self, segment: str) -> str | None:
+        if segment in self.alias_orgs:
+            return segment
+        tokens = segment.split()
+        for start in range(1, len(tokens) - 1):  # suffixes of at least two tokens, longest first
+            suffix = " ".join(tokens[start:])
+            if suffix in self.alias_orgs and tokens[start] not in GENERIC_HEADS:
+                return suffix
+        return None
 
-def _choose_mentions(con: duckdb.DuckDBPyConnection) -> None:
-    """resolve_chosen: the mentions of each authorship's best source, with its e-mail domain ('' if none),
-    plus one domain-only row per authorship that has a domain and no mention."""
-    con.execute(
-        f"""
-        create or replace temp table resolve_chosen as
-        with ranked as (
-            select m.authorship_id, m.mention_order, m.affiliation, m.source_id,
-                   min({SOURCE_ORDER_SQL}) over (partition by m.authorship_id) as best,
-                   {SOURCE_ORDER_SQL} as rank
-            from affiliation_mentions m
+    def _from_alias(
+        self,
+        candidates: tuple[str, ...],
+        alias: str,
+        place: str | None,
+        place_note: str,
+        norm: str,
+        place_kind: str = "",
+        text: str = "",
+    ) -> Resolution:
+        orgs = [self.registry.orgs[c] for c in candidates]
+        curated = [o for o in orgs if o.source not in LISTED_SOURCES]
+        if curated and len(curated) < len(orgs):  # the curated entry was written for this very name
+            orgs = curated
+        if len(orgs) > 1:
+            located = [o for o in orgs if place and (o.country or o.default_country) == place]
+            if len(located) == 1:
+                orgs = located
+            else:
+                countries = {o.country for o in orgs}
+                shared = next(iter(countries)) if len(countries) == 1 else None
+                country = place or shared
+                why = f"alias '{alias}' is shared by {', '.join(o.id for o in orgs)}"
+                if country is None:
+                    return Resolution(None, None, None, "unknown", 0.0, why + "; no location decides", norm)
+                method = "location" if place else "alias"
+                return Resolution(None, country, None, method, CONFIDENCE["location"], why, norm)
+        org = orgs[0]
+        evidence = f"alias '{alias}' → {org.id}"
+        if place and place_kind == "address code" and org.country and place != org.country:
+            # A bare two-letter code ('..., North Terrace, SA') is weaker than a single-site organisation.
+            evidence += f"; ignored {place_note}: a bare code against a single-site organisation"
+            return Resolution(org.id, org.country, org.sector, "alias", CONFIDENCE["alias"], evidence, norm)
+        if not place and org.country is None:
+            site = cities_in(text, inside=alias, ignore=self.place_blockers)
+            if site:
+                place, place_note = site, "city in the name"
+        if place:
+            if org.country == place:
+                key = "alias+location agree"
+            elif org.country is None:
+                key = "alias, multi-site+location"
+            else:
+                key = "alias overridden by location"
+            return Resolution(
+                org.id, place, org.sector, "alias", CONFIDENCE[key], f"{evidence}; {place_note}", norm
+            )
+        if org.country:
+            return Resolution(org.id, org.country, org.sector, "alias", CONFIDENCE["alias"], evidence, norm)
+        return Resolution(
+            org.id,
+            org.default_country,
+            org.sector,
+            "alias",
+            CONFIDENCE["alias, multi-site default"],
+            f"{evidence}; multi-site, no location: default {org.default_country}",
+            norm,
         )
-        select r.authorship_id, r.mention_order, r.affiliation, r.source_id,
-               coalesce(lower(a.email_domain), '') as email_domain
-        from ranked r join authorships a using (authorship_id)
-        where r.rank = r.best
-        union all
-        select a.authorship_id, 1, '', a.source_id, lower(a.email_domain)
-        from authorships a
-        where coalesce(a.email_domain, '') <> ''
-          and not exists (select 1 from affiliation_mentions m where m.authorship_id = a.authorship_id)
-        """
-    )
 
-
-def _write_resolutions(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, Resolution]]) -> None:
-    table = pa.table(
-        {
-            "affiliation": [a for a, _, _ in rows],
-            "email_domain": [d for _, d, _ in rows],
-            "normalised_affiliation": [r.normalised for _, _, r in rows],
-            "org_id": [r.org_id for _, _, r in rows],
-            "country": [r.country for _, _, r in rows],
-            "sector": [r.sector for _, _, r in rows],
-            "method": [r.method for _, _, r in rows],
-            "confidence": pa.array([r.confidence for _, _, r in rows], pa.float64()),
-            "evidence": [r.evidence for _, _, r in rows],
-        }
-    )
-    con.execute("delete from affiliation_resolutions")
-    con.register("resolve_rows_arrow", table)
-    con.execute("insert into affiliation_resolutions select * from resolve_rows_arrow")
-    con.unregister("resolve_rows_arrow")
-
-
-def _write_authorship_affiliations(con: duckdb.DuckDBPyConnection, stats: ResolveStats) -> None:
-    con.execute("delete from authorship_affiliations")
-    con.execute(
-        """
-        insert into authorship_affiliations
-        with joined as (
-            select c.authorship_id, c.mention_order, r.org_id, r.country, r.sector, r.method,
-                   r.confidence, c.source_id,
-                   count(*) over (partition by c.authorship_id) as n,
-                   count(r.country) over (partition by c.authorship_id) as k
-            from resolve_chosen c
-            join affiliation_resolutions r
-              on r.affiliation = c.affiliation and r.email_domain = c.email_domain
+    def _fuzzy(self, norm: str) -> Resolution | None:
+        if len(norm) < FUZZY_MIN_CHARS or not _FUZZY_HINT.search(norm) or not self.fuzzy_choices:
+            return None
+        match = process.extractOne(
+            norm, self.fuzzy_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, processor=None
         )
-        select authorship_id, mention_order, org_id, country, sector,
-               case when k = 0 then 1.0 / n when country is null then 0.0 else 1.0 / k end,
-               method, confidence, source_id
-        from joined
-        """
-    )
-    row = con.execute(
-        """select (select count(*) from authorships),
-                  count(distinct authorship_id) filter (where country is not null), count(*)
-           from authorship_affiliations"""
-    ).fetchone()
-    assert row is not None
-    stats.authorships, stats.authorships_with_country, stats.authorship_rows = map(int, row)
+        if match is None:
+            return None
+        alias, score, _ = match
+        org_ids = self.alias_orgs[alias]
+        if len(org_ids) != 1:
+            return None
+        org = self.registry.orgs[org_ids[0]]
+        if org.country is None:
+            return None  # a multi-site guess on a near-miss name is too weak to report
+        evidence = f"fuzzy {score:.0f} to '{alias}' → {org.id}"
+        return Resolution(org.id, org.country, org.sector, "fuzzy", CONFIDENCE["fuzzy"], evidence)
+
+    # -- adding the e-mail domain ---------------------------------------------------------------------
+    def _with_domain(self, answer: Resolution, domain: str, text: str) -> Resolution:
+        weak = answer.country is None or answer.confidence <= CONFIDENCE["alias, multi-site default"]
+        if not weak:
+            return answer
+        org = self._domain_org(domain)
+        if org is not None and (org.country or (answer.country is None and org.default_country)):
+            country = org.country or org.default_country
+            if answer.org_id is None or answer.org_id == org.id or answer.country is None:
+                return Resolution(
+                    org.id, country, org.sector, "domain", CONFIDENCE["domain institution"],
+                    f"e-mail domain {domain} → {org.id}", answer.normalised,
+                )  # fmt: skip
+        country, rule = tld_country(domain)
+        if country is None:
+            return answer
+        if answer.country is None:
+            return Resolution(
+                None, country, None, "domain", CONFIDENCE["domain tld"], f"e-mail domain {domain}: {rule}",
+                answer.normalised,
+            )  # fmt: skip
+        # A multi-site organisation named without a location keeps its default: an e-mail TLD says where
+        # the person studied or used to work more often than which site of the company they are at.
+        return answer
+
+    def _domain_org(self, domain: str) -> Org | None:
+        for suffix in domain_suffixes(domain):
+            org_id = self.domain_org.get(suffix)
+            if org_id is not None:
+                return self.registry.orgs[org_id]
+        return None
+
+
+def _segments(text: str) -> list[str]:
+    segments = []
+    for part in _SEGMENT_SPLIT.split(text):
+        norm = normalise(part)
+        if norm.startswith("the "):
+            norm = norm[4:]
+        if norm:
+            segments.append(norm)
+    return segments
+
+
+def _unusable(text: str) -> str:
+    """Why a string cannot be an affiliation ('' when it can be)."""
+    if not text or not text.strip():
+        return "empty string"
+    if len(text) > MAX_INPUT_CHARS:
+        return f"{len(text)} characters: too long to be one affiliation"
+    if len(_CONTROL.findall(text)) > max(2, len(text) // 20):
+        return "binary or garbled text"
+    return ""
+
+
+def default_resolver(
+    shared_dir: Path | None = None, extra_registry_files: tuple[Path, ...] = ()
+) -> AffiliationResolver:
+    """The packaged registry, the world universities list from the shared data bundle (if present) and an
+    imported ROR registry (`splitscope orgs import-ror`, if present), in that order of precedence."""
+    from splitscope.config import load_settings, shared_data_dir
+    from splitscope.orgs.ror import add_ror_registry
+
+    registry = load_registry(extra_registry_files)
+    shared = shared_dir or shared_data_dir()
+    if shared is not None and (shared / WORLD_UNIVERSITIES_FILE).is_file():
+        add_world_universities(registry, shared / WORLD_UNIVERSITIES_FILE)
+    ror_file = load_settings().cache_dir / "orgs" / "ror.yaml"
+    if ror_file.is_file():
+        add_ror_registry(registry, ror_file)
+    return AffiliationResolver(registry)

@@ -1,111 +1,35 @@
-"""E-mail / web domain evidence: registry and university domains (longest suffix wins), then the
-country-code top-level domain, then `.edu` (US). Webmail and vanity TLDs say nothing about where a
-person works and are ignored."""
+"""E-mail and web domains as evidence: an institution's own domain names the organisation; a country-code
+top-level domain names only the country; `.edu`, `.gov` and `.mil` are US by their registration rules.
+
+Country-code TLDs sold as generic names (.ai, .io, .co, .me, .tv ...) say nothing about a country.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pycountry
 
-from splitscope.orgs.registry import Org
-
-WEBMAIL = {
-    "gmail.com",
-    "googlemail.com",
-    "outlook.com",
-    "hotmail.com",
-    "live.com",
-    "yahoo.com",
-    "icloud.com",
-    "me.com",
-    "protonmail.com",
-    "proton.me",
-    "qq.com",
-    "163.com",
-    "126.com",
-    "foxmail.com",
-    "sina.com",
-    "aol.com",
-    "mail.com",
-    "gmx.de",
-    "gmx.net",
-    "yandex.ru",
-    "naver.com",
-    "hanmail.net",
-    "msn.com",
-}
-# Country-code TLDs sold worldwide as generic names.
-VANITY_TLDS = {
-    "io",
-    "ai",
-    "co",
-    "me",
-    "tv",
-    "cc",
-    "ws",
-    "ly",
-    "fm",
-    "gg",
-    "to",
-    "sh",
-    "xyz",
-    "app",
-    "dev",
-    "so",
-    "is",
-    "it",
-}  # .it and .is are also English words in hostnames of startups
-CCTLD_OVERRIDES = {"uk": "GB", "eu": None}
+US_TLDS = frozenset({"edu", "gov", "mil"})
+GENERIC_CCTLDS = frozenset(
+    {"ai", "io", "co", "me", "tv", "ly", "fm", "cc", "ws", "to", "gg", "sh", "ac", "app", "dev", "ml", "tk",
+     "nu", "la", "gl", "so", "gs", "vc", "am", "im"}
+)  # fmt: skip
+CCTLD_OVERRIDES = {"uk": "GB"}  # the one ccTLD that is not its ISO code
 
 
-def tld_country(tld: str) -> str | None:
+def tld_country(domain: str) -> tuple[str | None, str]:
+    """Country from the top-level domain, with the rule that decided it ('' when none)."""
+    tld = domain.rsplit(".", 1)[-1].lower()
+    if tld in US_TLDS:
+        return "US", f".{tld} (US registration)"
     if tld in CCTLD_OVERRIDES:
-        return CCTLD_OVERRIDES[tld]
-    if len(tld) != 2 or tld in VANITY_TLDS:
-        return None
-    country = pycountry.countries.get(alpha_2=tld.upper())
-    return country.alpha_2 if country else None
+        return CCTLD_OVERRIDES[tld], f"country-code TLD .{tld}"
+    if len(tld) == 2 and tld not in GENERIC_CCTLDS and pycountry.countries.get(alpha_2=tld.upper()):
+        return tld.upper(), f"country-code TLD .{tld}"
+    return None, ""
 
 
-class DomainIndex:
-    def __init__(self, orgs: Iterable[Org]) -> None:
-        self.by_domain: dict[str, list[str]] = {}
-        for org in orgs:
-            for domain in org.domains:
-                holders = self.by_domain.setdefault(domain.lower().removeprefix("www."), [])
-                # curated entries come first and own a domain they share with the generic list
-                if org.source != "world-universities" or not holders:
-                    holders.append(org.id)
-
-    def lookup(self, domain: str) -> list[str]:
-        labels = domain.lower().strip(". ").split(".")
-        for start in range(len(labels) - 1):
-            found = self.by_domain.get(".".join(labels[start:]))
-            if found:
-                return found
-        return []
-
-    def resolve(
-        self, domain: str, orgs: dict[str, Org], candidates: set[str]
-    ) -> tuple[str | None, str | None, str | None, str, float, str] | None:
-        """(org_id, country, sector, method, confidence, evidence) or None when the domain says nothing."""
-        domain = domain.lower().strip(". ")
-        if not domain or domain in WEBMAIL or "." not in domain:
-            return None
-        hits = self.lookup(domain)
-        chosen = [h for h in hits if h in candidates] or hits
-        if chosen:
-            org = orgs[chosen[0]]
-            country = org.country or org.default_country
-            note = f"domain {domain} -> {org.id}"
-            if candidates and org.id in candidates:
-                note += " (settles an ambiguous name)"
-            return org.id, country, org.sector, "domain", 0.9 if org.country else 0.7, note
-        tld = domain.rsplit(".", 1)[-1]
-        country = tld_country(tld)
-        if country:
-            return None, country, None, "domain", 0.85, f"country-code domain .{tld}"
-        if tld == "edu":
-            return None, "US", "education", "domain", 0.85, "domain .edu"
-        return None
+def domain_suffixes(domain: str) -> list[str]:
+    """'cs.mail.tsinghua.edu.cn' → itself, 'mail.tsinghua.edu.cn', 'tsinghua.edu.cn', 'edu.cn' (longest
+    first; a bare TLD is never an institution)."""
+    parts = domain.lower().strip(".").split(".")
+    return [".".join(parts[i:]) for i in range(len(parts) - 1)]

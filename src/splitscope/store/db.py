@@ -29,3 +29,15 @@ def connect(db_path: Path | str = ":memory:", read_only: bool = False) -> duckdb
     if not read_only:
         apply_schema(con)
     return con
+
+
+def open_existing(db_path: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """A built store, or a clear error when there is none (commands that only read)."""
+    from splitscope.errors import UnusableInputError
+
+    if not Path(db_path).is_file():
+        raise UnusableInputError(f"{db_path}: no such store; run `splitscope build` first or pass --db")
+    try:
+        return duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise UnusableInputError(f"{db_path}: cannot open as a DuckDB store ({exc})") from None

@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS papers (
 
 -- One row per (paper, byline position). Names are stored as written (entities decoded, NFC, spaces folded).
 CREATE TABLE IF NOT EXISTS authorships (
-    authorship_id   VARCHAR PRIMARY KEY,       -- '<paper_id>#<position>'
+    authorship_id   VARCHAR NOT NULL,          -- '<paper_id>#<position>'; unique (store/keys.py)
     paper_id        VARCHAR NOT NULL,
     position        INTEGER NOT NULL,          -- 1-based byline order
     name            VARCHAR NOT NULL,          -- as written; never used to infer nationality or ethnicity
@@ -56,8 +56,8 @@ CREATE TABLE IF NOT EXISTS affiliation_mentions (
     affiliation     VARCHAR NOT NULL,          -- cleaned raw string (entities decoded, NFC, spaces folded)
     source_id       VARCHAR NOT NULL,          -- which source said it (paper list, openreview-authors, csv)
     source_field    VARCHAR NOT NULL,          -- e.g. 'aff', 'Affiliation'
-    country_label   VARCHAR,                   -- papercopilot aff_country_unique label; evaluation material only
-    PRIMARY KEY (authorship_id, source_id, mention_order)
+    country_label   VARCHAR                    -- papercopilot aff_country_unique label; evaluation material only
+    -- unique (authorship_id, source_id, mention_order): checked by store/keys.py, not an index (see there)
 );
 
 -- Every record that did not make it into the tables above, with why.
@@ -79,6 +79,6 @@ CREATE TABLE IF NOT EXISTS paper_affiliation_mentions (
     source_id     VARCHAR NOT NULL,
     source_field  VARCHAR NOT NULL,
     reason        VARCHAR NOT NULL,          -- why not per author: 'per-paper list', 'count mismatch 5 vs 7', ...
-    country_label VARCHAR,
-    PRIMARY KEY (paper_id, source_id, mention_order)
+    country_label VARCHAR
+    -- unique (paper_id, source_id, mention_order): checked by store/keys.py
 );

@@ -37,3 +37,7 @@ CREATE TABLE IF NOT EXISTS person_education_origin (
     start_year       INTEGER,
     evidence         VARCHAR NOT NULL
 );
+
+-- The organisation behind a history entry, from the affiliation resolver (resolve/profile_history.py).
+ALTER TABLE profile_history ADD COLUMN IF NOT EXISTS org_id VARCHAR;
+ALTER TABLE profile_history ADD COLUMN IF NOT EXISTS sector VARCHAR;

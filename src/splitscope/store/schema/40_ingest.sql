@@ -19,6 +19,6 @@ CREATE TABLE IF NOT EXISTS authorship_attributes (
     openreview_id   VARCHAR,
     orcid           VARCHAR,
     email_domain    VARCHAR,            -- domain only
-    position_title  VARCHAR,
-    PRIMARY KEY (authorship_id, source_id)
+    position_title  VARCHAR
+    -- unique (authorship_id, source_id): checked by store/keys.py
 );

@@ -1,0 +1,125 @@
+"""Persons from scored pairs: greedy, constraint-respecting union of records.
+
+Records sharing a hard id (OpenReview profile, ORCID) start in one cluster. Scored pairs at or above the
+threshold are then applied from the most to the least probable; a union that would put two different
+hard ids in one person is refused (two ids are two people), which plain connected components could not
+guarantee.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# How each comparison's levels read in the evidence column (gamma value → words; -1 = a side is null).
+LEVEL_WORDS = {
+    "name_norm": {3: "same name", 2: "name ≈ (jw≥0.97)", 1: "name ~ (jw≥0.9)", 0: "names differ"},
+    "coauthors": {2: "≥2 shared co-authors", 1: "1 shared co-author", 0: "no shared co-author"},
+    "org_id": {1: "same organisation", 0: "different organisation"},
+    "country": {1: "same country", 0: "different country"},
+    "email_domain": {1: "same e-mail domain", 0: "different e-mail domain"},
+    "topic_words": {2: "≥3 shared topic words", 1: "1-2 shared topic words", 0: "no shared topic word"},
+    "year": {2: "≤1 year apart", 1: "≤4 years apart", 0: ">4 years apart"},
+}
+
+
+def describe_frame(pairs: pd.DataFrame) -> list[str]:
+    """The comparison levels of each pair in words (gamma columns → LEVEL_WORDS)."""
+    columns = []
+    for name, words in LEVEL_WORDS.items():
+        column = f"gamma_{name}"
+        if column in pairs:
+            columns.append(pairs[column].map(lambda v, w=words: w.get(int(v), "") if v >= 0 else ""))
+    if not columns:
+        return [""] * len(pairs)
+    return [", ".join(p for p in parts if p) for parts in zip(*(c.tolist() for c in columns), strict=True)]
+
+
+@dataclass
+class Clustering:
+    index: dict[str, int]
+    parent: list[int]
+    hard: list[str | None]
+    best: dict[int, tuple[float, str, str]] = field(default_factory=dict)  # record → (p, other, levels)
+    refused: int = 0
+
+    @classmethod
+    def start(cls, ids: list[str], hard_ids: list[str | None]) -> Clustering:
+        clustering = cls({a: i for i, a in enumerate(ids)}, list(range(len(ids))), list(hard_ids))
+        first_of: dict[str, int] = {}
+        for i, hard in enumerate(hard_ids):
+            if hard is not None:
+                clustering.union(first_of.setdefault(hard, i), i)
+        return clustering
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        ha, hb = self.hard[ra], self.hard[rb]
+        if ha is not None and hb is not None and ha != hb:
+            self.refused += 1
+            return False
+        self.parent[rb] = ra
+        self.hard[ra] = ha or hb
+        return True
+
+    def apply_pairs(self, pairs: pd.DataFrame, threshold: float) -> int:
+        strong = pairs[pairs["match_probability"] >= threshold].sort_values(
+            "match_probability", ascending=False
+        )
+        left = strong["authorship_id_l"].map(self.index)
+        right = strong["authorship_id_r"].map(self.index)
+        probabilities = strong["match_probability"].to_numpy()
+        accepted_rows: dict[int, int] = {}  # record → position in `strong` of its best accepted pair
+        accepted = 0
+        for pos, (a, b) in enumerate(zip(left.to_numpy(), right.to_numpy(), strict=True)):
+            if a != a or b != b or not self.union(int(a), int(b)):  # NaN: a record outside this run
+                continue
+            accepted += 1
+            for me in (int(a), int(b)):
+                accepted_rows.setdefault(me, pos)  # sorted by probability: the first is the best
+        ids_l, ids_r = strong["authorship_id_l"].to_numpy(), strong["authorship_id_r"].to_numpy()
+        positions = sorted(set(accepted_rows.values()))
+        words = dict(zip(positions, describe_frame(strong.iloc[positions]), strict=True))
+        for me, pos in accepted_rows.items():
+            other = ids_r[pos] if self.index[ids_l[pos]] == me else ids_l[pos]
+            self.best[me] = (float(probabilities[pos]), str(other), words[pos])
+        return accepted
+
+
+def person_id_for(members: list[str], hard: str | None) -> str:
+    if hard is not None:
+        return hard if hard.startswith("orcid:") else f"or:{hard}"
+    return "p:" + hashlib.sha1(min(members).encode()).hexdigest()[:12]
+
+
+def assignments(clustering: Clustering, ids: list[str], own_hard: list[str | None]) -> pd.DataFrame:
+    """One row per record: person_id, match_probability, method, evidence."""
+    roots = [clustering.find(i) for i in range(len(ids))]
+    members: dict[int, list[str]] = {}
+    for i, root in enumerate(roots):
+        members.setdefault(root, []).append(ids[i])
+    person_of_root = {root: person_id_for(m, clustering.hard[root]) for root, m in members.items()}
+    rows = []
+    for i, root in enumerate(roots):
+        person = person_of_root[root]
+        if own_hard[i] is not None:
+            kind = "orcid" if own_hard[i].startswith("orcid:") else "openreview_id"
+            rows.append((ids[i], person, None, kind, f"{kind.replace('_', ' ')} {own_hard[i]}"))
+        elif i in clustering.best:
+            p, other, levels = clustering.best[i]
+            rows.append((ids[i], person, p, "splink", f"p={p:.3f} with {other}: {levels}"))
+        else:
+            rows.append((ids[i], person, None, "singleton", "no link above the threshold"))
+    return pd.DataFrame(
+        rows, columns=["authorship_id", "person_id", "match_probability", "method", "evidence"]
+    )
