@@ -96,6 +96,11 @@ class AffiliationResolver:
                 self.domain_org.setdefault(domain.lower(), org.id)
         # Only curated aliases: near-misses of the world list's 10,000 names are mostly other universities
         # (Xidian ~ Indian, Freiburg ~ Fribourg, Bern ~ Bergen: measured, docs/affiliations.md).
+        self.curated_first: dict[str, int] = {}  # first token -> most tokens of a curated alias
+        for alias in self.curated_aliases:
+            words = alias.split()
+            if words:
+                self.curated_first[words[0]] = max(self.curated_first.get(words[0], 0), len(words))
         self.place_blockers = frozenset(a for a in self.curated_aliases if len(a.split()) == 1)
         self.fuzzy_choices = sorted(a for a in self.curated_aliases if len(a) >= FUZZY_MIN_CHARS)
         self._resolve_text = lru_cache(maxsize=300_000)(self._resolve_text_uncached)
@@ -162,7 +167,8 @@ class AffiliationResolver:
     def _longest_curated(self, tokens: list[str]) -> str | None:
         best: tuple[int, int, str] | None = None  # (-length, start, alias)
         for start in range(len(tokens)):
-            for length in range(min(MAX_ALIAS_TOKENS, len(tokens) - start), 0, -1):
+            longest = min(self.curated_first.get(tokens[start], 0), MAX_ALIAS_TOKENS)
+            for length in range(min(longest, len(tokens) - start), 0, -1):
                 if best is not None and length < -best[0]:
                     break
                 phrase = " ".join(tokens[start : start + length])
