@@ -32,9 +32,11 @@ LABELS_CONVENTION = {"HK": "CN", "MO": "CN", "TW": "CN"}
 
 def labelled(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     rows = con.execute(
-        """select affiliation, country_label from affiliation_mentions where country_label is not null
+        """select affiliation, country_label from affiliation_mentions
+           where country_label is not null
            union all
-           select affiliation, country_label from paper_affiliation_mentions where country_label is not null"""
+           select affiliation, country_label from paper_affiliation_mentions
+           where country_label is not null"""
     ).fetchall()
     codes = {label: label_code(label) for label in {r[1] for r in rows}}
     return [(a, codes[lab]) for a, lab in rows if codes[lab]]  # type: ignore[misc]
@@ -63,7 +65,8 @@ def main() -> int:
     strings = [
         r[0]
         for r in con.execute(
-            "select affiliation from affiliation_mentions union select affiliation from paper_affiliation_mentions"
+            "select affiliation from affiliation_mentions "
+            "union select affiliation from paper_affiliation_mentions"
         ).fetchall()
     ]
     rows = labelled(con)
@@ -78,7 +81,8 @@ def main() -> int:
     baseline_s = time.perf_counter() - started
     cov, prec = score(baseline, rows)
     print(
-        f"baseline  (exact world-universities lookup): {baseline_s:6.2f} s  coverage {cov:.4f}  precision {prec:.4f}"
+        f"baseline  (exact world-universities lookup): {baseline_s:6.2f} s  "
+        f"coverage {cov:.4f}  precision {prec:.4f}"
     )
 
     started = time.perf_counter()
@@ -87,7 +91,8 @@ def main() -> int:
     cascade_s = time.perf_counter() - started
     cov, prec = score({s: a.country for s, a in answers.items()}, rows)
     print(
-        f"splitscope (full cascade, registry load incl.): {cascade_s:6.2f} s  coverage {cov:.4f}  precision {prec:.4f}"
+        f"splitscope (full cascade, registry load incl.): {cascade_s:6.2f} s  "
+        f"coverage {cov:.4f}  precision {prec:.4f}"
     )
     print(f"ratio (splitscope / baseline time): {cascade_s / baseline_s:.1f}x")
 
@@ -99,7 +104,8 @@ def main() -> int:
         fresh.resolve(text)
     alias_s = time.perf_counter() - started
     print(
-        f"alias path: {len(alias_strings):,} distinct strings in {alias_s:.2f} s = {len(alias_strings) / alias_s:,.0f}/s (target >= 20,000/s)"
+        f"alias path: {len(alias_strings):,} distinct strings in {alias_s:.2f} s = "
+        f"{len(alias_strings) / alias_s:,.0f}/s (target >= 20,000/s)"
     )
 
     stats = resolve_affiliations(con, default_resolver(shared))
