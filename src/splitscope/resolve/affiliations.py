@@ -26,10 +26,11 @@ from rapidfuzz import fuzz, process
 from splitscope.orgs.registry import Org, Registry, load_registry
 from splitscope.orgs.universities import WORLD_UNIVERSITIES_FILE, add_world_universities
 from splitscope.resolve.domains import domain_suffixes, tld_country
-from splitscope.resolve.gazetteer import cities_in, located
+from splitscope.resolve.gazetteer import cities_in, located, names_mainland_place
 from splitscope.resolve.normalise import has_cjk, normalise
 
 MAX_ALIAS_TOKENS = 12
+SARS_AND_TAIWAN = frozenset({"HK", "MO", "TW"})
 LISTED_SOURCES = frozenset({"world-universities", "ror"})  # long generic lists: segment matches only
 # First words that make a listed name generic when it is only the end of a longer name.
 _GENERIC_HEADS_TEXT = (
@@ -217,6 +218,11 @@ class AffiliationResolver:
                 return Resolution(None, country, None, method, CONFIDENCE["location"], why, norm)
         org = orgs[0]
         evidence = f"alias '{alias}' → {org.id}"
+        if place == "CN" and org.country in SARS_AND_TAIWAN and not names_mainland_place(text):
+            # 'University of Macau, China', 'HKUST, Hong Kong, SAR, China': the trailing 'China' follows a
+            # convention that files HK/MO/TW under China; it does not move the institution.
+            evidence += f"; {place_note} read as the China-includes-{org.country} convention"
+            return Resolution(org.id, org.country, org.sector, "alias", CONFIDENCE["alias"], evidence, norm)
         if place and place_kind == "address code" and org.country and place != org.country:
             # A bare two-letter code ('..., North Terrace, SA') is weaker than a single-site organisation.
             evidence += f"; ignored {place_note}: a bare code against a single-site organisation"

@@ -286,6 +286,11 @@ def _longest_by_first_token(key: int, phrases: dict[str, Place]) -> dict[str, in
     return index
 
 
+def names_mainland_place(text: str) -> bool:
+    """A mainland Chinese city or province is named ('Soochow University, Suzhou, China')."""
+    return any(p.country == "CN" and p.kind not in ("country", "code") for p in find_places(text))
+
+
 def location_country(text: str, inside: str = "") -> tuple[str | None, str]:
     country, note, _kind = located(text, inside)
     return country, note
@@ -321,6 +326,8 @@ def located(text: str, inside: str = "", ignore: frozenset[str] = frozenset()) -
     if not places:
         return None, "", ""
     last = places[-1]
+    if last.country == "CN":  # 'Hong Kong, SAR, China', 'Taipei, Taiwan, China': the region is the place
+        last = next((p for p in reversed(places) if p.country in ("HK", "MO", "TW")), last)
     countries = {p.country for p in places}
     note = f"{last.kind} '{last.phrase}'"
     if len(countries) > 1:
