@@ -105,6 +105,8 @@ class AffiliationResolver:
         self.place_blockers = frozenset(a for a in self.curated_aliases if len(a.split()) == 1)
         self.fuzzy_choices = sorted(a for a in self.curated_aliases if len(a) >= FUZZY_MIN_CHARS)
         self._resolve_text = lru_cache(maxsize=300_000)(self._resolve_text_uncached)
+        # segments repeat across strings ('Tsinghua University', 'Beijing, China'): cached per raw segment
+        self._listed_for_part = lru_cache(maxsize=300_000)(self._listed_for_part_uncached)
 
     def _add_alias(self, alias: str, org_id: str) -> None:
         if has_cjk(alias):
@@ -154,8 +156,8 @@ class AffiliationResolver:
         if whole:
             return whole, norm
         best = self._longest_curated(norm.split())
-        for segment in _segments(original):
-            listed = self._listed_in_segment(segment)
+        for part in _SEGMENT_SPLIT.split(original):
+            listed = self._listed_for_part(part)
             if listed and (best is None or len(listed.split()) > len(best.split())):
                 best = listed
         if best is not None:
@@ -178,6 +180,10 @@ class AffiliationResolver:
                         best = (-length, start, phrase)
                     break
         return best[2] if best else None
+
+    def _listed_for_part_uncached(self, part: str) -> str | None:
+        segments = _segments(part)
+        return self._listed_in_segment(segments[0]) if segments else None
 
     def _listed_in_segment(self, segment: str) -> str | None:
         if segment in self.alias_orgs:

@@ -19,8 +19,11 @@ _LOOSE_ACCENT = re.compile(r"\s?[´¨ˆ˜]\s?(?=\w)")
 
 @lru_cache(maxsize=200_000)
 def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", _LOOSE_ACCENT.sub("", text))
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # most strings: no accents to fold (the per-character pass is the slow part)
+        folded = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", _LOOSE_ACCENT.sub("", text))
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     folded = _APOSTROPHES.sub("", folded.replace("&", " and ").replace("ß", "ss")).lower()
     return " ".join(_PUNCT.sub(" ", folded).split())
 
