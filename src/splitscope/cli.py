@@ -417,6 +417,85 @@ def _print_collab_headline(rows: list[dict[str, Any]]) -> None:
     Console().print(table)
 
 
+# --- audit: stack exposure of a codebase (issue 10) ---------------------------------------------------
+
+
+@app.command("audit")
+def audit_command(
+    path: Annotated[Path, typer.Argument(help="Repository folder to scan (nothing in it is executed).")],
+    json_out: JsonOption = False,
+    bom: Annotated[
+        Path | None, typer.Option("--bom", help="Write a CycloneDX 1.6 ML-BOM (JSON) here.")
+    ] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the audit as an HTML page here.")] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on", help="Exit 1 if a dependency is in these: CN, US, unknown (comma-separated)."
+        ),
+    ] = None,
+    home: Annotated[
+        str | None, typer.Option("--home", help="Your jurisdiction (US, CN...): marks cross-border.")
+    ] = None,
+) -> None:
+    """Scan a codebase for models, datasets, APIs and hubs; attribute them to publishers and jurisdictions."""
+    import json as json_module
+
+    from splitscope.audit.bom import build_bom
+    from splitscope.audit.html import write_html
+    from splitscope.audit.report import check_fail_on, parse_fail_on, run_audit
+
+    codes = run(lambda: parse_fail_on(fail_on))
+    if json_out:
+        audit = run(lambda: run_audit(path, home=home))
+    else:
+        with err_console.status(f"scanning {path}") as status:
+            progress = lambda seen: status.update(f"scanning {path}: {seen} files")  # noqa: E731
+            audit = run(lambda: run_audit(path, home=home, show_progress=progress))
+    if bom is not None:
+        document = run(lambda: build_bom(audit.deps))
+        bom.write_text(json_module.dumps(document, indent=2), encoding="utf-8")
+    if html is not None:
+        write_html(audit.document, html)
+    if json_out:
+        print_json(audit.document)
+    else:
+        _print_audit_summary(audit.document)
+    run(lambda: check_fail_on(audit, codes))
+
+
+def _print_audit_summary(doc: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    console = Console()
+    files = doc["files"]
+    console.print(
+        f"{doc['root']}: {files['seen']} files seen, {files['read']} read, {files['skipped']} skipped"
+    )
+    table = Table(title="Dependencies by publisher jurisdiction")
+    for column in ("kind", "subject", "publisher", "jurisdiction", "licence", "first place"):
+        table.add_column(column)
+    for dep in doc["dependencies"]:
+        first = dep["places"][0]
+        table.add_row(
+            dep["kind"],
+            dep["subject"],
+            dep["publisher"],
+            dep["jurisdiction"],
+            dep["licence"] or "-",
+            f"{first['file']}:{first['line']}",
+        )
+    console.print(table)
+    for row in doc["exposure"]:
+        console.print(f"{row['jurisdiction']}: {row['dependencies']} dependencies {row['by_kind']}")
+    applies = {c["jurisdiction"]: sum(i["applies"] for i in c["items"]) for c in doc["checklists"]}
+    with_alternatives = sum(1 for s in doc["dual_source"] if s["alternatives"])
+    console.print(
+        f"checklist items that apply: {applies}; models/APIs with a curated second source: "
+        f"{with_alternatives} of {len(doc['dual_source'])}"
+    )
+
+
 # --- sources: openreview, openalex ---------------------------------------------------------------------
 
 
@@ -445,9 +524,6 @@ def openreview_fetch(
             f"held, {summary['records_quarantined']} quarantined; {summary['profiles_stored']} profiles, "
             f"{summary['origin']['persons_with_origin']} with an education-based origin"
         )
-
-
-# --- audit ---------------------------------------------------------------------------------------------
 
 
 if __name__ == "__main__":  # pragma: no cover

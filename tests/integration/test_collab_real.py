@@ -87,7 +87,9 @@ def test_coverage_and_strength_are_consistent(tables):
     assert 0 < mix.coverage.covered <= mix.coverage.eligible
     strength = tables["collab.pair_strength"].frame
     us_cn = strength[(strength["country_i"] == "US") & (strength["country_j"] == "CN")]
-    assert len(us_cn) == 4  # 2018, 2019, 2021, 2022
+    # The conference CSV adds papers of other years; the paper lists built here are 2018, 2019, 2021, 2022.
+    us_cn = us_cn[us_cn["year"].isin({2018, 2019, 2021, 2022})]
+    assert len(us_cn) == 4
     assert ((us_cn["salton_cosine"] > 0) & (us_cn["salton_cosine"] < 1)).all()
     mix_rows = mix.frame[(mix.frame["scope"] == "all") & (mix.frame["cohort"] == "all")]
     us_cn_papers = mix_rows[mix_rows["category"] == "us_cn"].set_index("year")["papers"]

@@ -19,6 +19,7 @@ from splitscope.analysis.result import Coverage, MetricTable
 from splitscope.analysis.stats import DEFAULT_RESAMPLES, bootstrap_category_shares
 from splitscope.errors import UnusableInputError
 from splitscope.filters import Selection
+from splitscope.store.db import quiet
 
 
 def _population_year_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -206,7 +207,7 @@ def run_talent(
     if not Path(db_path).is_file():
         raise UnusableInputError(f"{db_path}: no such store; run `splitscope build` first or pass --db")
     try:
-        con = duckdb.connect(str(db_path), read_only=True)
+        con = quiet(duckdb.connect(str(db_path), read_only=True))
     except duckdb.Error as exc:
         raise UnusableInputError(f"{db_path}: cannot open as a DuckDB store ({exc})") from None
     try:

@@ -41,15 +41,32 @@ def label_code(label: str) -> str | None:
         return None
 
 
-def load_labelled(paths: list[Path]) -> duckdb.DuckDBPyConnection:
-    """The given paper lists in a throwaway in-memory store, parsed exactly as `build` parses them."""
+def load_labelled(paths: list[Path], with_authors: bool = False) -> duckdb.DuckDBPyConnection:
+    """The given paper lists in a throwaway in-memory store, parsed exactly as `build` parses them; with
+    `with_authors`, each one's openreview-authors file from the shared bundle (OpenReview ids) too."""
+    from splitscope.config import shared_data_dir
+    from splitscope.sources import openreview_authors
+
     con = connect(":memory:")
+    shared = shared_data_dir()
     for path in paths:
         match = FILE_NAME.match(path.name)
         if not match:
             raise UnusableInputError(f"{path}: not a papercopilot file name (<venue><year>.json[.gz])")
-        parsed = parse_paperlist(read_input(path, str(path)), match["venue"], int(match["year"]))
-        replace_sources(con, [(parsed.batch.freeze(), None)])
+        venue, year = match["venue"], int(match["year"])
+        parsed = parse_paperlist(read_input(path, str(path)), venue, year)
+        batches = []
+        authors = (
+            openreview_authors.find_file(shared / "openreview-authors", venue, year)
+            if with_authors and shared
+            else None
+        )
+        if authors is not None:
+            extra = openreview_authors.parse_openreview_authors(
+                read_input(authors, str(authors)), venue, year, parsed
+            )
+            batches.append((extra.freeze(), None))  # the authors file reads the paper list's rows: first
+        replace_sources(con, [(parsed.batch.freeze(), None), *batches])
     return con
 
 

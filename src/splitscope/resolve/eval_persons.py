@@ -25,6 +25,7 @@ from splitscope.resolve.person_model import RECORD_COLUMNS, predict, scored_pair
 from splitscope.resolve.person_records import build_link_records
 from splitscope.resolve.persons import LINK_THRESHOLD
 from splitscope.resolve.steps import shared_resolver
+from splitscope.store.db import quiet
 
 SWEEP = (0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
 
@@ -58,7 +59,8 @@ def _run(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
     from splink.backends.duckdb import DuckDBAPI
 
     records, truth = _records(con)
-    linker = train(DuckDBAPI(duckdb.connect()).register(records), prior=PRIOR_WITHOUT_IDS)
+    api = DuckDBAPI(quiet(duckdb.connect()))
+    linker = train(api.register(records), prior=PRIOR_WITHOUT_IDS)
     return scored_pairs(predict(linker)), truth
 
 
@@ -84,7 +86,7 @@ def _baseline(truth: pd.DataFrame) -> dict[str, float]:
 
 
 def _prepare(paths: list[Path]) -> duckdb.DuckDBPyConnection:
-    con = load_labelled(paths)
+    con = load_labelled(paths, with_authors=True)
     resolve_affiliations(con, shared_resolver())
     if not con.execute("select count(*) from authorships where openreview_id is not null").fetchall()[0][0]:
         raise UnusableInputError("no authorship in these files carries an OpenReview id: nothing to score")
@@ -115,10 +117,10 @@ def evaluate(paths: list[Path], threshold: float = LINK_THRESHOLD) -> dict[str, 
             labelled = truth["truth"].notna().to_numpy()
             within.append((
                 [f"{path}:{clustering.find(i)}" for i, keep in enumerate(labelled) if keep],
-                list(truth["truth"][labelled]),
+                [f"{path}:{t}" for t in truth["truth"][labelled]],  # a person counts once per file here
             ))  # fmt: skip
             base_pred += [f"{path}:{n}" for n in truth["name_norm"][labelled]]
-            base_true += list(truth["truth"][labelled])
+            base_true += [f"{path}:{t}" for t in truth["truth"][labelled]]
         pred = [p for predicted, _ in within for p in predicted]
         true = [t for _, truths in within for t in truths]
         result["within_file"] = {

@@ -13,28 +13,28 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-# How each comparison's levels read in the evidence column (gamma value → words; -1 = a side is null).
-LEVEL_WORDS = {
-    "name_norm": {3: "same name", 2: "name ≈ (jw≥0.97)", 1: "name ~ (jw≥0.9)", 0: "names differ"},
-    "coauthors": {2: "≥2 shared co-authors", 1: "1 shared co-author", 0: "no shared co-author"},
-    "org_id": {1: "same organisation", 0: "different organisation"},
-    "country": {1: "same country", 0: "different country"},
-    "email_domain": {1: "same e-mail domain", 0: "different e-mail domain"},
-    "topic_words": {2: "≥3 shared topic words", 1: "1-2 shared topic words", 0: "no shared topic word"},
-    "year": {2: "≤1 year apart", 1: "≤4 years apart", 0: ">4 years apart"},
-}
+# Comparison names as they read in the evidence column.
+COMPARISON_WORDS = {
+    "name_norm": "name", "coauthors": "co-authors", "org_id": "organisation", "country": "country",
+    "email_domain": "e-mail domain", "topic_words": "topic words", "year": "year gap",
+}  # fmt: skip
 
 
 def describe_frame(pairs: pd.DataFrame) -> list[str]:
-    """The comparison levels of each pair in words (gamma columns → LEVEL_WORDS)."""
-    columns = []
-    for name, words in LEVEL_WORDS.items():
-        column = f"gamma_{name}"
-        if column in pairs:
-            columns.append(pairs[column].map(lambda v, w=words: w.get(int(v), "") if v >= 0 else ""))
+    """Each pair's per-comparison match weights (Splink's mw_* columns, log2 Bayes factors), largest first:
+    'co-authors +6.1, name +4.0, organisation -2.3' says what decided the link."""
+    columns = [c for c in pairs if c.startswith("mw_")]
     if not columns:
         return [""] * len(pairs)
-    return [", ".join(p for p in parts if p) for parts in zip(*(c.tolist() for c in columns), strict=True)]
+    names = [COMPARISON_WORDS.get(c[3:], c[3:]) for c in columns]
+    out = []
+    for values in pairs[columns].itertuples(index=False):
+        parts = sorted(
+            ((n, v) for n, v in zip(names, values, strict=True) if v == v and abs(v) >= 0.05),
+            key=lambda item: -abs(item[1]),
+        )
+        out.append(", ".join(f"{n} {v:+.1f}" for n, v in parts))
+    return out
 
 
 @dataclass

@@ -47,7 +47,8 @@ def settings(probability_two_random_records_match: float) -> SettingsCreator:
         probability_two_random_records_match=probability_two_random_records_match,
         blocking_rules_to_generate_predictions=list(PREDICTION_BLOCKS),
         comparisons=[
-            cl.JaroWinklerAtThresholds("name_norm", [0.97, 0.9]),
+            # Term-frequency adjusted: a rare exact name is strong evidence, "Wei Wang" is not.
+            cl.JaroWinklerAtThresholds("name_norm", [0.97, 0.9]).configure(term_frequency_adjustments=True),
             cl.ArrayIntersectAtSizes("coauthors", [2, 1]),
             cl.ExactMatch("org_id"),
             cl.ExactMatch("country"),
@@ -55,7 +56,7 @@ def settings(probability_two_random_records_match: float) -> SettingsCreator:
             cl.ArrayIntersectAtSizes("topic_words", [3, 1]),
             year_gap_comparison(),
         ],
-        retain_intermediate_calculation_columns=True,  # gamma_* say why a pair matched
+        retain_intermediate_calculation_columns=True,  # mw_* say why a pair matched
         retain_matching_columns=False,
     )
 
@@ -85,7 +86,7 @@ def predict(linker: Linker, floor: float = 0.5) -> Any:
 
 
 def scored_pairs(predictions: Any) -> pd.DataFrame:
-    """authorship_id_l, authorship_id_r, match_probability and the comparison levels (gamma_*)."""
+    """authorship_id_l, authorship_id_r, match_probability and each comparison's match weight (mw_*)."""
     frame = predictions.as_pandas_dataframe()
     keep = ["authorship_id_l", "authorship_id_r", "match_probability"]
-    return frame[keep + [c for c in frame if c.startswith("gamma_")]]
+    return frame[keep + [c for c in frame if c.startswith("mw_")]]

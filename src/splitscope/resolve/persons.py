@@ -30,6 +30,7 @@ from splitscope.resolve.person_model import (
     train,
 )
 from splitscope.resolve.person_records import build_link_records
+from splitscope.store.db import quiet
 
 # Chosen on data (docs/persons.md): the B-cubed precision/recall trade-off on authorships whose OpenReview
 # ids were hidden; precision is favoured because a false merge invents a move.
@@ -117,7 +118,8 @@ def _api(engine_api: Any) -> Any:
         return engine_api
     from splink.backends.duckdb import DuckDBAPI
 
-    return DuckDBAPI(duckdb.connect())  # Splink's work tables stay out of the store
+    # Splink's work tables stay out of the store; no DuckDB progress bar on stdout.
+    return DuckDBAPI(quiet(duckdb.connect()))
 
 
 def _train_and_score(records: Any, frame: pd.DataFrame, engine_api: Any) -> tuple[pd.DataFrame, str]:

@@ -64,5 +64,6 @@ STANDARD_STEPS = (
     resolve_affiliations,
     resolve_profile_institutions,
     profile_career_evidence,
+    link_persons,
     education_origin,
 )

@@ -15,6 +15,12 @@ def schema_statements() -> list[tuple[str, str]]:
     return [(f.name, f.read_text(encoding="utf-8")) for f in files]
 
 
+def quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """DuckDB draws its own progress bar on stdout for long queries: it would break `--json` output."""
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     for _name, sql in schema_statements():
         con.execute(sql)
@@ -25,7 +31,7 @@ def connect(db_path: Path | str = ":memory:", read_only: bool = False) -> duckdb
     path = str(db_path)
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(path, read_only=read_only)
+    con = quiet(duckdb.connect(path, read_only=read_only))
     if not read_only:
         apply_schema(con)
     return con
@@ -38,6 +44,6 @@ def open_existing(db_path: Path | str, read_only: bool = True) -> duckdb.DuckDBP
     if not Path(db_path).is_file():
         raise UnusableInputError(f"{db_path}: no such store; run `splitscope build` first or pass --db")
     try:
-        return duckdb.connect(str(db_path), read_only=read_only)
+        return quiet(duckdb.connect(str(db_path), read_only=read_only))
     except duckdb.Error as exc:
         raise UnusableInputError(f"{db_path}: cannot open as a DuckDB store ({exc})") from None
