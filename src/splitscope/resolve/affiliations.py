@@ -224,7 +224,12 @@ class AffiliationResolver:
                 return Resolution(None, country, None, method, CONFIDENCE["location"], why, norm)
         org = orgs[0]
         evidence = f"alias '{alias}' → {org.id}"
-        if place == "CN" and org.country in SARS_AND_TAIWAN and not names_mainland_place(text):
+        if (
+            place == "CN"
+            and org.country in SARS_AND_TAIWAN
+            and org.source not in LISTED_SOURCES  # curated names only: the world list's Soochow is TW's
+            and not names_mainland_place(text)
+        ):
             # 'University of Macau, China', 'HKUST, Hong Kong, SAR, China': the trailing 'China' follows a
             # convention that files HK/MO/TW under China; it does not move the institution.
             evidence += f"; {place_note} read as the China-includes-{org.country} convention"
