@@ -103,19 +103,21 @@ def test_retention_and_returns_are_consistent_rates(all_tables):
         assert 0 < table.coverage.covered <= table.coverage.eligible
 
 
-# Five careers checked by hand against the papers in the shared paper lists (each person anchored by an
+# Six careers checked by hand against the papers in the shared paper lists (each person anchored by an
 # OpenReview id; affiliations as printed): (person, year, from, to) for every US/CN move the data shows.
 HAND_CHECKED_MOVES = {
-    # Michigan State University (ICML/NeurIPS 2013) -> Nanjing University (ICML 2014 onwards)
-    "or:~Lijun_Zhang1": {(2014, "US", "CN")},
-    # Tsinghua (ICML 2013) -> Cornell (NeurIPS 2016 - ICLR 2019) -> Tsinghua (ICLR 2020 onwards)
-    "or:~Gao_Huang1": {(2016, "CN", "US"), (2021, "US", "CN")},
     # Tsinghua (NeurIPS 2016) -> Stanford (NeurIPS/ICML 2017 onwards)
     "or:~Shengjia_Zhao1": {(2017, "CN", "US")},
-    # Peking University (ICML 2016) -> Georgia Tech (2017-2020), then Cambridge (GB, 2021: not US/CN)
+    # Peking University (ICML 2016) -> Georgia Tech (2017-2020); Cambridge (GB) later is not US/CN
     "or:~Weiyang_Liu1": {(2017, "CN", "US")},
-    # Michigan State / IBM Research (2012-2017) -> JD AI Research, Beijing (ICLR 2018 onwards)
+    # Michigan State / IBM Research (2012-2017) -> JD AI Research, Beijing (2018 onwards)
     "or:~Jinfeng_Yi1": {(2018, "US", "CN")},
+    # Rutgers / Cornell (ICML 2014) -> Nanjing University (2016), then NUIST, Nanjing (2017-2018)
+    "or:~Xiaotong_Yuan1": {(2016, "US", "CN")},
+    # Shanghai Jiao Tong (2018) -> MIT (2019 onwards)
+    "or:~Han_Cai1": {(2019, "CN", "US")},
+    # Carnegie Mellon (2016-2017) -> Sun Yat-sen University (2018 onwards, with CMU co-affiliations)
+    "or:~Xiaodan_Liang2": {(2018, "US", "CN")},
 }
 
 

@@ -81,7 +81,8 @@ def test_missing_tables_degrade_to_not_available(rendered):
         "collab_tables failed: RuntimeError: no LLM papers)" in html
     )
     claims = {c["id"]: c for c in result.claims}
-    assert claims["first_observed_cn_leaving_us"]["reason"] == "table talent.origin_work_by_year is not available"
+    leaving = claims["first_observed_cn_leaving_us"]
+    assert leaving["reason"] == "table talent.origin_work_by_year is not available"
     assert claims["top_talent_concentrating"]["verdict"] == "supported"
     assert claims["top_talent_concentrating_cn"]["verdict"] == "inconclusive"
     assert "Not available: no analysis returned a table named collab.country_counts" in html

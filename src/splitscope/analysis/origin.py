@@ -49,7 +49,8 @@ def build_origin(
         _apply_education_origin(con)
 
 
-def _apply_education_origin(con: duckdb.DuckDBPyConnection) -> None:
+def require_education_origin(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise the clear error when the store has no usable education-origin table."""
     columns = {
         row[0]
         for row in con.execute(
@@ -65,6 +66,10 @@ def _apply_education_origin(con: duckdb.DuckDBPyConnection) -> None:
         raise UnusableInputError(
             f"origin='education': table {EDUCATION_TABLE} is empty; load education records first"
         )
+
+
+def _apply_education_origin(con: duckdb.DuckDBPyConnection) -> None:
+    require_education_origin(con)
     # Persons without an education record get no origin: unknown, not first-observed in disguise.
     con.execute(f"""
         create or replace temp table talent_origin as

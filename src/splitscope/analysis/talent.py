@@ -14,7 +14,7 @@ import pandas as pd
 from splitscope.analysis.careers import CareerOptions, build_careers, careers_table, fetch_row
 from splitscope.analysis.concentration import CONCENTRATION_RESAMPLES, concentration_table, sector_table
 from splitscope.analysis.moves import build_anchor_runs, moves_tables, retention_tables, returns_table
-from splitscope.analysis.origin import build_origin
+from splitscope.analysis.origin import build_origin, require_education_origin
 from splitscope.analysis.result import Coverage, MetricTable
 from splitscope.analysis.stats import DEFAULT_RESAMPLES, bootstrap_category_shares
 from splitscope.errors import UnusableInputError
@@ -135,6 +135,8 @@ def talent_tables(
     include_careers: bool = False,
 ) -> dict[str, MetricTable]:
     """Every talent table for a venue/year selection and cohort ('all' authors or 'top' tier)."""
+    if origin == "education":  # fail before the expensive part when there is no education data
+        require_education_origin(con)
     build_careers(con, CareerOptions(selection=selection, cohort=cohort))
     build_origin(con, origin, min_evidence=min_evidence)
     build_anchor_runs(con, confirm_years=confirm_years)

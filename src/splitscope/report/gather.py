@@ -28,19 +28,25 @@ class Provider:
     table_prefixes: tuple[str, ...] = ()  # the table names it produces, to explain a missing table
 
 
+# The report's intervals come from 200 bootstrap resamples (the analysis commands default to 1,000): the
+# bootstrap's cost grows with the resamples and the report must stay near its time budget on the whole
+# corpus; quantile intervals from 200 resamples are coarser (their ends move by about a tenth of the
+# interval's width between seeds), which the methods section says. `splitscope talent|collab` give 1,000.
+REPORT_RESAMPLES = 200
+
 PROVIDERS: tuple[Provider, ...] = (
     Provider(
         "talent",
         "splitscope.analysis.talent",
         "talent_tables",
-        {"cohort": "all"},
+        {"cohort": "all", "resamples": REPORT_RESAMPLES},
         table_prefixes=("talent.", "concentration."),
     ),
     Provider(
         "talent, top cohort",
         "splitscope.analysis.talent",
         "talent_tables",
-        {"cohort": "top"},
+        {"cohort": "top", "resamples": REPORT_RESAMPLES},
         "__top",
         table_prefixes=("talent.", "concentration."),
     ),
@@ -48,18 +54,22 @@ PROVIDERS: tuple[Provider, ...] = (
         "talent, education origin",
         "splitscope.analysis.talent",
         "talent_tables",
-        {"cohort": "all", "origin": "education"},
+        {"cohort": "all", "origin": "education", "resamples": REPORT_RESAMPLES},
         "__edu",
         table_prefixes=("talent.",),
     ),
     Provider(
-        "collaboration", "splitscope.analysis.collaboration", "collab_tables", table_prefixes=("collab.",)
+        "collaboration",
+        "splitscope.analysis.collaboration",
+        "collab_tables",
+        {"resamples": REPORT_RESAMPLES},
+        table_prefixes=("collab.",),
     ),
     Provider(
         "collaboration, LLM topic",
         "splitscope.analysis.collaboration",
         "collab_tables",
-        {"topic": "llm"},
+        {"topic": "llm", "resamples": REPORT_RESAMPLES},
         "__llm",
         table_prefixes=("collab.",),
     ),

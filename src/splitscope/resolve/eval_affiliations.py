@@ -106,8 +106,8 @@ def score(rows: list[tuple[str, str, str]], resolver: AffiliationResolver) -> di
         methods[(answer.method, ok)] += 1
         per_label[truth]["resolved"] += 1
         per_label[truth]["correct"] += ok
-        for key in {ours, as_label}:  # ours as we say it and in the labels' convention
-            bucket = per_ours.setdefault(("own:" if key == ours else "label:") + key, Counter())
+        for prefix, key in (("own:", ours), ("label:", as_label)):  # as we say it, and as the labels would
+            bucket = per_ours.setdefault(prefix + key, Counter())
             bucket["resolved"] += 1
             bucket["correct"] += ok
         if not ok:

@@ -73,8 +73,10 @@ def prior_from_ids(records: pd.DataFrame) -> float:
 
 def train(records: Any, prior: float, max_pairs: float = 1e6, seed: int = 7) -> Linker:
     """Train on samples (u: random pairs; m: EM on sampled blocked pairs): cost stays flat as data grows."""
-    logging.getLogger("splink").setLevel(logging.WARNING)
-    linker = Linker(records, settings(prior), log_level=logging.WARNING)
+    # Splink warns about levels EM cannot train on a sample (e.g. near-miss names inside exact-name
+    # blocks); those levels keep their defaults, which is expected here, so only errors are shown.
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    linker = Linker(records, settings(prior), log_level=logging.ERROR)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     for rule in (block_on("name_key"), block_on("org_id", "year")):
         linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=max_pairs)

@@ -141,7 +141,7 @@ def _score_new(records: Any, model: str, new: set[str], engine_api: Any) -> pd.D
         {"blocking_rule": f"{rule} and (l.is_new or r.is_new)", "sql_dialect": "duckdb"}
         for rule in PREDICTION_BLOCKS
     ]
-    linker = Linker(api.register(records.append_column("is_new", is_new)), settings, log_level=30)
+    linker = Linker(api.register(records.append_column("is_new", is_new)), settings, log_level=40)
     return scored_pairs(predict(linker))
 
 
