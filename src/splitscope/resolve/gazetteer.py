@@ -326,8 +326,10 @@ def located(text: str, inside: str = "", ignore: frozenset[str] = frozenset()) -
     if not places:
         return None, "", ""
     last = places[-1]
-    if last.country == "CN" and last.kind in ("country", "code") and not any(
-        p.country == "CN" and p.kind not in ("country", "code") for p in places
+    if (
+        last.country == "CN"
+        and last.kind in ("country", "code")
+        and not any(p.country == "CN" and p.kind not in ("country", "code") for p in places)
     ):  # 'Hong Kong, SAR, China', 'Taipei, Taiwan, China': the region is the place; a mainland city is not
         last = next((p for p in reversed(places) if p.country in ("HK", "MO", "TW")), last)
     countries = {p.country for p in places}
