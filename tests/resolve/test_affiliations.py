@@ -129,3 +129,18 @@ def test_html_is_stripped_before_resolving(resolver):
 )
 def test_gazetteer(text, country):
     assert location_country(text)[0] == country
+
+
+def test_hong_kong_macau_taiwan_are_not_moved_by_a_trailing_china(resolver):
+    from splitscope.resolve.gazetteer import location_country
+
+    assert location_country("Dept. of ME, Some Lab, Hong Kong, SAR, China")[0] == "HK"
+    assert location_country("Some Lab, Taipei, Taiwan, China")[0] == "TW"
+    assert location_country("Some Lab, Suzhou, China")[0] == "CN"
+
+
+def test_a_mainland_city_after_a_hong_kong_name_stays_cn():
+    from splitscope.resolve.gazetteer import location_country
+
+    assert location_country("Chinese University of HongKong, Shenzhen")[0] == "CN"
+    assert location_country("Hong Kong Observatory, Hong Kong, China")[0] == "HK"

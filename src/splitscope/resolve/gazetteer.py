@@ -50,6 +50,7 @@ COUNTRY_VARIANTS: dict[str, str | None] = {
     "uae": "AE", "emirates": "AE", "syria": "SY", "laos": "LA", "bolivia": "BO", "venezuela": "VE",
     "tanzania": "TZ", "moldova": "MD", "slovak republic": "SK", "swiss": "CH", "deutschland": "DE",
     "georgia": "US", "republic of georgia": "GE", "silicon valley": "US", "bay area": "US",
+    "nyc": "US",
     "jersey": None, "new jersey": "US", "chad": None,
     "guinea": "GN", "niger": "NE", "dominica": None, "saint": None, "brunei": "BN",
     "ivory coast": "CI", "cote d ivoire": "CI", "palestine": "PS", "kosovo": "XK",
@@ -218,42 +219,47 @@ def find_places(text: str) -> list[Place]:
     """Every location phrase in `text`, in order of occurrence, longest match first at each position."""
     found: list[Place] = []
     segments = [s.strip() for s in re.split(r"[,;()\[\]]| - | – ", text) if s.strip()]
-    anywhere, segment_only = anywhere_phrases(), segment_phrases()
     previous: str | None = None
     for index, segment in enumerate(segments):
-        cased = CASED_CODES.get(segment.rstrip(". ")) or CASED_CODES.get(segment)
-        last = index == len(segments) - 1
-        code_place = None if cased else _code_place(segment, previous, last)
+        found.extend(_segment_places(segment, previous, index == len(segments) - 1))
         previous = segment
-        if cased:
-            found.append(Place(segment, cased, "code"))
-            continue
-        if code_place is not None or _CODE_SEGMENT.match(segment):
-            if code_place is not None:
-                found.append(code_place)
-            continue
-        norm = normalise(_POSTCODE.sub(" ", segment))
-        if norm in segment_only:
-            found.append(segment_only[norm])
-            continue
-        found.extend(_scan(norm.split(), anywhere))
-        tokens = segment.split()
-        if len(tokens) > 1:
-            for token in tokens:
-                code = CASED_CODES.get(token.strip(",.;()"))
-                if code:
-                    found.append(Place(token, code, "code"))
-            # 'Princeton NJ': a trailing US state code that is no country's code
-            tail = tokens[-1].strip(".")
-            if tail in _US_STATE_CODES and pycountry.countries.get(alpha_2=tail) is None and tail.isupper():
-                found.append(Place(tail, "US", "state"))
     return found
+
+
+# Segments repeat across strings ('China', 'Beijing 100084', 'USA'): cached, a third of the resolve time.
+@lru_cache(maxsize=200_000)
+def _segment_places(segment: str, previous: str | None, last: bool) -> tuple[Place, ...]:
+    cased = CASED_CODES.get(segment.rstrip(". ")) or CASED_CODES.get(segment)
+    if cased:
+        return (Place(segment, cased, "code"),)
+    code_place = _code_place(segment, previous, last)
+    if code_place is not None:
+        return (code_place,)
+    if _CODE_SEGMENT.match(segment):
+        return ()
+    norm = normalise(_POSTCODE.sub(" ", segment))
+    if norm in segment_phrases():
+        return (segment_phrases()[norm],)
+    found = _scan(norm.split(), anywhere_phrases())
+    tokens = segment.split()
+    if len(tokens) > 1:
+        for token in tokens:
+            code = CASED_CODES.get(token.strip(",.;()"))
+            if code:
+                found.append(Place(token, code, "code"))
+        # 'Princeton NJ': a trailing US state code that is no country's code
+        tail = tokens[-1].strip(".")
+        if tail in _US_STATE_CODES and pycountry.countries.get(alpha_2=tail) is None and tail.isupper():
+            found.append(Place(tail, "US", "state"))
+    return tuple(found)
 
 
 def _scan(tokens: list[str], phrases: dict[str, Place]) -> list[Place]:
     found, i = [], 0
+    longest = _longest_by_first_token(id(phrases), phrases)
     while i < len(tokens):
-        for length in range(min(MAX_PHRASE_TOKENS, len(tokens) - i), 0, -1):
+        # only tokens that start some phrase are tried (most tokens start none: 3x faster than joining all)
+        for length in range(min(longest.get(tokens[i], 0), len(tokens) - i), 0, -1):
             place = phrases.get(" ".join(tokens[i : i + length]))
             if place is not None:
                 if place.country is not None:
@@ -263,6 +269,26 @@ def _scan(tokens: list[str], phrases: dict[str, Place]) -> list[Place]:
         else:
             i += 1
     return found
+
+
+_FIRST_TOKEN_CACHE: dict[int, dict[str, int]] = {}
+
+
+def _longest_by_first_token(key: int, phrases: dict[str, Place]) -> dict[str, int]:
+    """first token -> most tokens of a phrase starting with it (phrase dicts are built once and cached)."""
+    index = _FIRST_TOKEN_CACHE.get(key)
+    if index is None:
+        index = {}
+        for phrase in phrases:
+            words = phrase.split()
+            index[words[0]] = max(index.get(words[0], 0), min(len(words), MAX_PHRASE_TOKENS))
+        _FIRST_TOKEN_CACHE[key] = index
+    return index
+
+
+def names_mainland_place(text: str) -> bool:
+    """A mainland Chinese city or province is named ('Soochow University, Suzhou, China')."""
+    return any(p.country == "CN" and p.kind not in ("country", "code") for p in find_places(text))
 
 
 def location_country(text: str, inside: str = "") -> tuple[str | None, str]:
@@ -300,6 +326,12 @@ def located(text: str, inside: str = "", ignore: frozenset[str] = frozenset()) -
     if not places:
         return None, "", ""
     last = places[-1]
+    if (
+        last.country == "CN"
+        and last.kind in ("country", "code")
+        and not any(p.country == "CN" and p.kind not in ("country", "code") for p in places)
+    ):  # 'Hong Kong, SAR, China', 'Taipei, Taiwan, China': the region is the place; a mainland city is not
+        last = next((p for p in reversed(places) if p.country in ("HK", "MO", "TW")), last)
     countries = {p.country for p in places}
     note = f"{last.kind} '{last.phrase}'"
     if len(countries) > 1:
