@@ -70,7 +70,10 @@ def _series_labels(frame: pd.DataFrame, color: list[str]) -> pd.Series:
         return pd.Series("all", index=frame.index)
     # A route (from_country, to_country) reads as an arrow; other category pairs as "a · b".
     joiner = " → " if color[0].startswith("from_") and len(color) == 2 else " · "
-    return frame[color].astype(str).agg(joiner.join, axis=1)
+    labels = frame[color[0]].astype(str)
+    for column in color[1:]:  # vectorised: a row-wise join took seconds on the large tables
+        labels = labels.str.cat(frame[column].astype(str), sep=joiner)
+    return labels
 
 
 def _series_chart(kind: str, frame: pd.DataFrame, axes: Axes) -> go.Figure:
