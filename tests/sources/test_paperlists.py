@@ -105,7 +105,11 @@ def test_or_profile_order_maps_profile_fields_back_to_the_byline():
             }
         ]
     )
-    assert profile_to_byline(["~a", "~b", "c@x.org"], ["~b", "~a2", "~c"]) == [1, 0, 2]
+    assert profile_to_byline(
+        ["~Ann_Lee1", "~Bo_Wu1", "cy@x.org"],
+        ["~Bo_Wu1", "~Ann_Lee2", "~Cy_Ng1"],
+        ["Ann Lee", "Bo Wu", "Cy Ng"],
+    ) == [1, 0, 2]
     rows = authorships(batch)
     # ~Dan_Seita1 is not found as given, ~Yu_Wang4 is: or_profile = [Yu, then the resolved ones]
     assert rows[0] == ("x2020:p#1", "Dan Seita", "~Dan_Takeshi_Seita1", "berkeley.edu", "Postdoc")
@@ -116,6 +120,39 @@ def test_or_profile_order_maps_profile_fields_back_to_the_byline():
         ("x2020:p#1", 1, "UC Berkeley", None),
         ("x2020:p#3", 1, "Georgia Tech", None),
     ]
+
+
+def test_several_alias_resolved_authors_are_matched_by_name_words_not_byline_order():
+    # ICLR 2022 '86sEVRfeGYS' as openreview-authors has it: both alias-resolved profiles are appended,
+    # Mahmood before Sutton, and the profile fields follow that order.
+    batch = parse(
+        [
+            {
+                "id": "p",
+                "title": "T",
+                "author": "Shibhansh Dohare;Richard S. Sutton;A. Rupam Mahmood",
+                "authorids": "~Shibhansh_Dohare1;~Richard_S._Sutton1;~A._Rupam_Mahmood1",
+                "or_profile": "~Shibhansh_Dohare1;~Rupam_Mahmood1;~Richard_S_Sutton1",
+                "aff": "University of Alberta;University of Alberta;Google DeepMind",
+            }
+        ]
+    )
+    rows = authorships(batch)
+    assert [r[2] for r in rows] == ["~Shibhansh_Dohare1", "~Richard_S_Sutton1", "~Rupam_Mahmood1"]
+    assert mentions(batch)[1:] == [
+        ("x2020:p#3", 1, "University of Alberta", None),
+        ("x2020:p#2", 1, "Google DeepMind", None),
+    ]
+
+
+def test_alias_resolved_authors_whose_names_do_not_decide_leave_the_profile_fields_unaligned():
+    assert (
+        profile_to_byline(["~a", "~Bo_Li1", "~Bo_Li2"], ["~a", "~Li_Bo3", "~Li_Bo4"], ["A", "Bo Li", "Bo Li"])
+        is None
+    )
+    # one appended author needs no matching; all-empty profile slots (not fetched) keep the byline order
+    assert profile_to_byline(["~a", "~b"], ["~a", "~c"], ["A", "B"]) == [0, 1]
+    assert profile_to_byline(["~Ann_Lee1", "~Bo_Wu1"], ["", ""], ["Ann Lee", "Bo Wu"]) == [0, 1]
 
 
 def test_email_authorids_give_domain_only_and_openreview_ids_are_kept():

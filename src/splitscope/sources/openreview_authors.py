@@ -158,7 +158,7 @@ def add_attributes(
 ) -> None:
     count = len(names)
     ids = text.split_slots(record.get("authorids"))
-    order = field_order(record, ids, count)
+    order = field_order(record, ids, count, names)
     apply_author_facts(batch, record, ids, order, rows, record_attributes=True)
     slots = text.split_slots(record.get("aff"))
     if not text.has_content(slots):

@@ -7,7 +7,9 @@ a quarantine row; the counts reconcile. The quirks handled here are documented i
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -207,7 +209,7 @@ def add_paper(
         batch.note("doubled_byline")
     if prep.garbled_byline:
         batch.note("byline_with_email_block_not_split")
-    order = field_order(record, prep.ids, len(prep.names))
+    order = field_order(record, prep.ids, len(prep.names), prep.names)
     authorship_rows = create_authorships(batch, paper_id, prep.names)
     apply_author_facts(batch, record, prep.ids, order, authorship_rows, record_attributes=False)
     add_affiliations(batch, record, paper_id, prep.aff, authorship_rows, per_paper_style, order)
@@ -226,11 +228,14 @@ def _clean_cached(value: str) -> str:
     return text.clean(value)
 
 
-def profile_to_byline(ids: list[str], profile: list[str]) -> list[int] | None:
+def profile_to_byline(ids: list[str], profile: list[str], names: list[str] | None = None) -> list[int] | None:
     """For each `or_profile` slot, the byline index it describes; None when the order cannot be trusted.
 
     `or_profile` lists first the authors whose id was found as given (in byline order), then those
     resolved through an alias or an e-mail, appended at the end (data README). Profile fields follow it.
+    The appended ones are not in byline order (ICLR 2022 '86sEVRfeGYS' lists Mahmood before Sutton), so
+    two or more are matched to their byline authors by the name words of the profile id; when no single
+    assignment fits best, the order is not trusted.
     """
     if not text.has_content(profile) or profile == ids:
         return list(range(len(ids)))
@@ -241,7 +246,46 @@ def profile_to_byline(ids: list[str], profile: list[str]) -> list[int] | None:
     if [profile[k] for k in range(len(direct))] != [ids[j] for j in direct]:
         return None
     direct_set = set(direct)
-    return direct + [j for j in range(len(ids)) if j not in direct_set]
+    appended = [j for j in range(len(ids)) if j not in direct_set]
+    resolved = profile[len(direct) :]
+    if len(appended) >= 2 and any(resolved):
+        matched = _match_by_name_words(
+            resolved, [_name_words(ids[j], names[j] if names else "") for j in appended]
+        )
+        if matched is None:
+            return None
+        appended = [appended[k] for k in matched]
+    return direct + appended
+
+
+def _name_words(*values: str) -> frozenset[str]:
+    """Words of a name or profile id ('~Richard_S._Sutton1' → richard, sutton), accents folded."""
+    words: set[str] = set()
+    for value in values:
+        folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+        words.update(w for w in re.split(r"[^a-z]+", folded.split("@")[0]) if len(w) > 1)
+    return frozenset(words)
+
+
+_MAX_APPENDED = 6  # 720 assignments; more appended authors than this are left unaligned
+
+
+def _match_by_name_words(resolved: list[str], byline_words: list[frozenset[str]]) -> list[int] | None:
+    """The byline position (into byline_words) of each resolved profile id, when one assignment shares
+    strictly more name words than every other; None otherwise."""
+    if len(resolved) > _MAX_APPENDED:
+        return None
+    profile_words = [_name_words(p) for p in resolved]
+    scored = sorted(
+        (
+            (sum(len(profile_words[k] & byline_words[j]) for k, j in enumerate(perm)), perm)
+            for perm in itertools.permutations(range(len(resolved)))
+        ),
+        reverse=True,
+    )
+    if len(scored) > 1 and scored[0][0] == scored[1][0]:
+        return None
+    return list(scored[0][1])
 
 
 def per_author_slots(record: dict[str, Any], name: str, order: list[int] | None, count: int) -> list[str]:
@@ -258,12 +302,14 @@ def per_author_slots(record: dict[str, Any], name: str, order: list[int] | None,
     return by_byline
 
 
-def field_order(record: dict[str, Any], ids: list[str], count: int) -> list[int] | None:
+def field_order(
+    record: dict[str, Any], ids: list[str], count: int, names: list[str] | None = None
+) -> list[int] | None:
     """Byline index of each profile-field slot (identity unless `or_profile` reorders them)."""
     raw_profile = record.get("or_profile")
     if not raw_profile or len(ids) != count:
         return list(range(count))
-    return profile_to_byline(ids, text.split_slots(raw_profile))
+    return profile_to_byline(ids, text.split_slots(raw_profile), names)
 
 
 def create_authorships(batch: SourceBatch, paper_id: str, names: list[str]) -> list[list[Any]]:
