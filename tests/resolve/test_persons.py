@@ -8,6 +8,7 @@ from person_fixtures import records
 
 from splitscope.resolve.eval_persons import b_cubed_and_pairwise
 from splitscope.resolve.person_clusters import Clustering, assignments
+from splitscope.resolve.person_records import build_link_records
 
 
 def pairs(*rows):
@@ -97,3 +98,22 @@ def test_the_same_settings_run_on_spark(tmp_path):
     clustering.apply_pairs(scored, 0.95)
     scores = b_cubed_and_pairwise([str(clustering.find(i)) for i in range(len(ids))], list(frame["truth"]))
     assert scores["b3_precision"] > 0.95 and scores["b3_recall"] > 0.6
+
+
+def test_openreview_aliases_fold_into_one_hard_id(store):
+    store.execute(
+        "insert into papers (paper_id, venue, year, title, accepted, source_id) values "
+        "('a2021:1', 'a', 2021, 'One', true, 's'), ('b2022:1', 'b', 2022, 'Two', true, 's')"
+    )
+    store.execute(
+        "insert into authorships (authorship_id, paper_id, position, name, openreview_id, source_id) "
+        "values ('a2021:1#1', 'a2021:1', 1, 'Russ Salakhutdinov', '~Russ_Salakhutdinov1', 's'), "
+        "('b2022:1#1', 'b2022:1', 1, 'Ruslan Salakhutdinov', '~Ruslan_Salakhutdinov1', 's')"
+    )
+    store.execute(
+        "insert into openreview_aliases values ('~Russ_Salakhutdinov1', '~Ruslan_Salakhutdinov1', 's')"
+    )
+    build_link_records(store)
+    assert store.execute("select distinct hard_id from link_records").fetchall() == [
+        ("~Ruslan_Salakhutdinov1",)
+    ]

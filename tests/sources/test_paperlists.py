@@ -139,6 +139,11 @@ def test_several_alias_resolved_authors_are_matched_by_name_words_not_byline_ord
     )
     rows = authorships(batch)
     assert [r[2] for r in rows] == ["~Shibhansh_Dohare1", "~Richard_S_Sutton1", "~Rupam_Mahmood1"]
+    # OpenReview's statement that the typed ids are aliases of those profiles is kept for person linkage
+    assert sorted(batch.rows["openreview_aliases"]) == [
+        ("~A._Rupam_Mahmood1", "~Rupam_Mahmood1", "paperlists:x/x2020"),
+        ("~Richard_S._Sutton1", "~Richard_S_Sutton1", "paperlists:x/x2020"),
+    ]
     assert mentions(batch)[1:] == [
         ("x2020:p#3", 1, "University of Alberta", None),
         ("x2020:p#2", 1, "Google DeepMind", None),

@@ -6,7 +6,8 @@ Names are used only to tell whether two records are the same person, never for c
   the other comparisons decide whether they are one person.
 - initial_key: first initial + last token ('j smith'), for 'J. Smith' vs 'John Smith'.
 - coauthors: the name_keys of the other authors on the paper; topic_words: long title words and keywords.
-- hard_id: the OpenReview profile (aliases of one profile folded together) or ORCID: hard evidence.
+- hard_id: the OpenReview profile (aliases folded together: those the paper lists resolve in `or_profile`,
+  kept in openreview_aliases, and those of fetched profiles) or ORCID: hard evidence.
 """
 
 from __future__ import annotations
@@ -18,14 +19,18 @@ create or replace temp table link_records as
 with profile_of as (
     select u.username, p.profile_id
     from openreview_profiles p, unnest(p.usernames) as u(username)
+), alias_of as (
+    select alias_id, min(profile_id) as profile_id from openreview_aliases group by alias_id
 ), names as (
     select a.authorship_id, a.paper_id, a.email_domain, a.orcid,
-           coalesce(po.profile_id, a.openreview_id) as openreview_key,
+           coalesce(po.profile_id, coalesce(al.profile_id, a.openreview_id)) as openreview_key,
            list_filter(
                string_split(regexp_replace(regexp_replace(lower(strip_accents(a.name)), '[-.''’]', '', 'g'),
                                            '[^a-z\u3400-\u9fff ]', ' ', 'g'), ' '),
                lambda t: length(t) > 0) as tokens
-    from authorships a left join profile_of po on po.username = a.openreview_id
+    from authorships a
+    left join alias_of al on al.alias_id = a.openreview_id
+    left join profile_of po on po.username = coalesce(al.profile_id, a.openreview_id)
 ), aff as (
     select authorship_id, arg_max(org_id, weight) as org_id, arg_max(country, weight) as country
     from authorship_affiliations where country is not null group by authorship_id

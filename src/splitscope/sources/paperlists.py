@@ -350,9 +350,8 @@ def apply_author_facts(
         return
     for i, row in enumerate(rows):
         given_id = given[i] if given else ""
-        openreview = (text.openreview_id(profile_ids[i]) if profile_ids else None) or (
-            text.openreview_id(given_id) if given_id[:1] == "~" else None
-        )
+        given_openreview = text.openreview_id(given_id) if given_id[:1] == "~" else None
+        openreview = (text.openreview_id(profile_ids[i]) if profile_ids else None) or given_openreview
         domain = (text.email_domain(domains[i]) if domains else None) or (
             text.email_domain(given_id) if "@" in given_id else None
         )
@@ -362,6 +361,8 @@ def apply_author_facts(
             domain,
             (positions[i] or None) if positions else None,
         )
+        if given_openreview and openreview != given_openreview:
+            batch.rows["openreview_aliases"].append((given_openreview, openreview, batch.source_id))
         if record_attributes and any(facts):
             batch.rows["authorship_attributes"].append((row[0], batch.source_id, *facts))
         for column, value in zip(_FACT_COLUMNS, facts, strict=True):

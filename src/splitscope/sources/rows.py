@@ -77,6 +77,7 @@ TABLE_SCHEMAS: dict[str, pa.Schema] = {
             ("position_title", _STR),
         ]
     ),
+    "openreview_aliases": pa.schema([("alias_id", _STR), ("profile_id", _STR), ("source_id", _STR)]),
     "quarantine": pa.schema([("source_id", _STR), ("locator", _STR), ("reason", _STR), ("raw_record", _STR)]),
 }
 # Index of each authorships column, for sources that fill gaps in rows another source created.

@@ -27,6 +27,7 @@ _DELETE_BY_SOURCE = (
     "DELETE FROM affiliation_mentions WHERE source_id = ?",
     "DELETE FROM authorship_attributes WHERE source_id = ?",
     "DELETE FROM paper_affiliation_mentions WHERE source_id = ?",
+    "DELETE FROM openreview_aliases WHERE source_id = ?",
     "DELETE FROM quarantine WHERE source_id = ?",
     "DELETE FROM source_files WHERE source_id = ?",
     "DELETE FROM sources WHERE source_id = ?",
