@@ -311,7 +311,7 @@ def eval_persons_command(
         print_json(result)
         return
     base = result["baseline"]
-    typer.echo(f"records with ids: {result['records']:,}; threshold {result['threshold']}")
+    typer.echo(f"records with ids: {result['records']:,}; thresholds {result['thresholds']}")
     typer.echo(
         f"splitscope  B3 P {result['b3_precision']:.4f} R {result['b3_recall']:.4f} F1 {result['b3_f1']:.4f}"
     )

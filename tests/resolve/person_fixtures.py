@@ -22,7 +22,7 @@ def researchers() -> list[dict]:
             org, country = ORGS[(i + twin * 3) % len(ORGS)]
             people.append({
                 "person": f"r{i}-{twin}", "name": name, "org": org, "country": country,
-                "coauthors": [f"coauthor {i} {twin} {k}" for k in range(4)],
+                "coauthors": [f"coauthor {i}-{twin}-{k}" for k in range(4)],
                 "topic": [f"topic{i}{twin}{k}" for k in range(4)], "start": 2012 + rng.randrange(6),
             })  # fmt: skip
     return people
@@ -39,9 +39,13 @@ def records() -> pd.DataFrame:
                 "name_norm": person["name"],
                 "name_key": " ".join(sorted(person["name"].split())),
                 "initial_key": person["name"][0] + " " + person["name"].split()[-1],
-                "email_domain": None,
+                "core_key": person["name"],
+                "abbreviated": False,
+                "paper_id": f"paper {person['person']} {k}",
+                "domains": [f"{person['org']}.edu"] if k % 2 else None,
                 "org_id": person["org"] if k != 5 else None,  # one record without an organisation
-                "country": person["country"] if k != 5 else None,
+                "orgs": [person["org"]] if k != 5 else None,
+                "countries": [person["country"]] if k != 5 else None,
                 "hard_id": None,
                 "coauthors": [" ".join(sorted(c.split())) for c in coauthors],
                 "topic_words": rng.sample(person["topic"], 2),

@@ -45,38 +45,36 @@ def test_b_cubed_and_pairwise_by_hand():
     assert scores["pairwise_recall"] == pytest.approx(1 / 3)  # (1,2) of (1,2),(1,3),(2,3)
 
 
-def _link(frame, threshold=0.95):
+def _link(frame, api_factory=None):
     import duckdb
+    import pyarrow as pa
     from splink.backends.duckdb import DuckDBAPI
 
-    from splitscope.resolve.person_model import RECORD_COLUMNS, predict, scored_pairs, train
+    from splitscope.resolve.person_linking import LINK_COLUMNS_EXTRA, link_two_stage
+    from splitscope.resolve.person_model import RECORD_COLUMNS
 
-    api = DuckDBAPI(duckdb.connect())
-    linker = train(api.register(frame[RECORD_COLUMNS]), prior=0.02, max_pairs=2e4)
-    scored = scored_pairs(predict(linker))
-    ids = list(frame["authorship_id"])
-    clustering = Clustering.start(ids, [None] * len(ids))
-    clustering.apply_pairs(scored, threshold)
-    return [str(clustering.find(i)) for i in range(len(ids))], linker, scored
+    table = pa.Table.from_pandas(frame[RECORD_COLUMNS + LINK_COLUMNS_EXTRA], preserve_index=False)
+    # a small fixture: let the fragment stage train on its few dozen fragments too
+    linked = link_two_stage(table, api_factory or (lambda: DuckDBAPI(duckdb.connect())), min_rows=20)
+    return [str(linked.clustering.find(i)) for i in range(len(frame))], linked
 
 
 def test_the_model_separates_namesakes_and_links_the_same_researcher():
     frame = records()
-    predicted, _, scored = _link(frame)
+    predicted, linked = _link(frame)
     scores = b_cubed_and_pairwise(predicted, list(frame["truth"]))
     name_only = b_cubed_and_pairwise(list(frame["name_norm"]), list(frame["truth"]))
     assert name_only["b3_precision"] == pytest.approx(0.25)  # every name is held by four people
     assert scores["b3_precision"] > 0.95  # namesakes kept apart
     assert scores["b3_recall"] > 0.6  # most of each researcher's records together
-    assert "mw_coauthors" in scored.columns
+    assert linked.models is not None and linked.models.fragments is not None and linked.accepted_pairs > 0
+    assert any("co-authors" in words for _, _, words in linked.clustering.best.values())
 
 
 @pytest.mark.spark
 def test_the_same_settings_run_on_spark(tmp_path):
     pyspark = pytest.importorskip("pyspark")
     from splink.backends.spark import SparkAPI, similarity_jar_location
-
-    from splitscope.resolve.person_model import RECORD_COLUMNS, predict, scored_pairs, train
 
     frame = records()
     spark = (
@@ -87,16 +85,12 @@ def test_the_same_settings_run_on_spark(tmp_path):
         .getOrCreate()
     )
     spark.sparkContext.setCheckpointDir(str(tmp_path / "checkpoints"))
-    try:
-        api = SparkAPI(spark_session=spark)
-        linker = train(api.register(spark.createDataFrame(frame[RECORD_COLUMNS])), prior=0.02, max_pairs=2e4)
-        scored = scored_pairs(predict(linker))
+    try:  # both stages, records and fragments, on Splink's Spark backend
+        predicted, linked = _link(frame, lambda: SparkAPI(spark_session=spark))
     finally:
         spark.stop()
-    ids = list(frame["authorship_id"])
-    clustering = Clustering.start(ids, [None] * len(ids))
-    clustering.apply_pairs(scored, 0.95)
-    scores = b_cubed_and_pairwise([str(clustering.find(i)) for i in range(len(ids))], list(frame["truth"]))
+    assert linked.models is not None and linked.models.fragments is not None
+    scores = b_cubed_and_pairwise(predicted, list(frame["truth"]))
     assert scores["b3_precision"] > 0.95 and scores["b3_recall"] > 0.6
 
 
@@ -117,3 +111,42 @@ def test_openreview_aliases_fold_into_one_hard_id(store):
     assert store.execute("select distinct hard_id from link_records").fetchall() == [
         ("~Ruslan_Salakhutdinov1",)
     ]
+
+
+def test_names_that_cannot_be_compared_stay_alone_with_a_reason(store):
+    from splitscope.resolve.persons import link_persons
+
+    given = ["ann", "bo", "cy", "dee", "eli", "fay", "gus", "hal", "ivy", "jo"]
+    family = ["lee", "wu", "ng", "ito", "roy", "ash", "kay", "orr", "poe", "rao"]
+    rows = [(f"p{i}", f"{given[i % 10]} {family[(i // 10) % 10]}") for i in range(120)]  # filler: 100 names
+    rows += [(f"p{i}", f"{given[i % 10]} {family[(i // 10) % 10]}") for i in range(120, 240)]
+    bad = {"x1": "", "x2": "Madonna", "x3": "Madonna", "x4": "王伟", "x5": "王伟", "x6": "Bo " + "x" * 500}
+    rows += list(bad.items())
+    store.execute(
+        "insert into papers (paper_id, venue, year, title, accepted, source_id) "
+        "select 'v2020:' || i, 'v', 2020, 'Paper ' || i, true, 's' from range(?) t(i)",
+        [len(rows)],
+    )
+    store.executemany(
+        "insert into authorships (authorship_id, paper_id, position, name, source_id) "
+        "values (?, ?, 1, ?, 's')",
+        [(f"v2020:{i}#1", f"v2020:{i}", name) for i, (_, name) in enumerate(rows)],
+    )
+    stats = link_persons(store)
+    assert stats.records == len(rows) - 1  # the empty name never reaches the linker
+    result = dict(
+        (a, (p, m, e))
+        for a, p, m, e in store.execute(
+            "select authorship_id, person_id, method, evidence from authorship_person"
+        ).fetchall()
+    )
+    assert len(result) == len(rows)
+    ids = {key: f"v2020:{i}#1" for i, (key, _) in enumerate(rows) if key.startswith("x")}
+    assert result[ids["x1"]][1:] == ("singleton", "no usable name")
+    assert (
+        result[ids["x2"]][2].startswith("single-token name") and result[ids["x2"]][0] != result[ids["x3"]][0]
+    )
+    assert (
+        result[ids["x4"]][2].startswith("name in CJK script") and result[ids["x4"]][0] != result[ids["x5"]][0]
+    )
+    assert result[ids["x6"]][2].startswith("name over 100 characters")

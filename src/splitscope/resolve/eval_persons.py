@@ -5,7 +5,7 @@ The linker sees no id at all (no hard evidence, no id-based prior). Scores are o
 an id: B-cubed precision/recall/F1 and pairwise precision/recall, for splitscope and for a name-only
 baseline (same normalised name = same person), within each file (pooled over files) and across all files
 together (one person's records in several venues/years, which is what careers need). The scored pairs
-are clustered at several thresholds, which is how LINK_THRESHOLD was chosen.
+are clustered at several fragment thresholds, which is how FRAGMENT_THRESHOLD was chosen.
 """
 
 from __future__ import annotations
@@ -16,14 +16,20 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from splitscope.errors import UnusableInputError
 from splitscope.resolve.affiliation_store import resolve_affiliations
 from splitscope.resolve.eval_affiliations import load_labelled
-from splitscope.resolve.person_clusters import Clustering
-from splitscope.resolve.person_model import RECORD_COLUMNS, predict, scored_pairs, train
+from splitscope.resolve.person_linking import (
+    DEFAULT_THRESHOLDS,
+    LINK_COLUMNS_EXTRA,
+    Linked,
+    Thresholds,
+    link_two_stage,
+)
+from splitscope.resolve.person_model import RECORD_COLUMNS
 from splitscope.resolve.person_records import build_link_records
-from splitscope.resolve.persons import LINK_THRESHOLD
 from splitscope.resolve.steps import shared_resolver
 from splitscope.store.db import quiet
 
@@ -48,32 +54,31 @@ def b_cubed_and_pairwise(predicted: list[str], truth: list[str]) -> dict[str, fl
     }
 
 
-def _records(con: duckdb.DuckDBPyConnection) -> tuple[Any, pd.DataFrame]:
+def _records(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pd.DataFrame]:
     build_link_records(con)
-    truth = con.sql("select authorship_id, hard_id as truth, name_norm from link_records").df()
+    truth = con.sql(
+        "select authorship_id, hard_id as truth, name_norm from link_records order by authorship_id"
+    ).df()
     con.execute("update link_records set hard_id = null").fetchall()  # the linker sees no id
-    return con.sql(f"select {', '.join(RECORD_COLUMNS)} from link_records").to_arrow_table(), truth
+    columns = ", ".join(RECORD_COLUMNS + LINK_COLUMNS_EXTRA)
+    return con.sql(f"select {columns} from link_records order by authorship_id").to_arrow_table(), truth
 
 
-def _run(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _api() -> Any:
     from splink.backends.duckdb import DuckDBAPI
 
-    records, truth = _records(con)
-    api = DuckDBAPI(quiet(duckdb.connect()))
-    linker = train(api.register(records), prior=PRIOR_WITHOUT_IDS)
-    return scored_pairs(predict(linker)), truth
+    return DuckDBAPI(quiet(duckdb.connect()))
 
 
-# Without ids, the prior P(match) for two random records is taken from the production model's estimate on
-# the full corpus order of magnitude (docs/persons.md); the EM sessions re-estimate the m values anyway.
-PRIOR_WITHOUT_IDS = 5e-5
+def _linked(records: pa.Table, thresholds: Thresholds, sweep: tuple[float, ...] = ()) -> Linked:
+    return link_two_stage(records, _api, thresholds, sweep=sweep)
 
 
-def _score(pairs: pd.DataFrame, truth: pd.DataFrame, threshold: float) -> dict[str, float]:
-    ids = list(truth["authorship_id"])
-    clustering = Clustering.start(ids, [None] * len(ids))
-    clustering.apply_pairs(pairs, threshold)
-    predicted = [str(clustering.find(i)) for i in range(len(ids))]
+def _persons(linked: Linked) -> list[str]:
+    return [str(linked.clustering.find(i)) for i in range(len(linked.clustering.parent))]
+
+
+def _score(predicted: list[str], truth: pd.DataFrame) -> dict[str, float]:
     labelled = truth["truth"].notna().to_numpy()
     return b_cubed_and_pairwise(
         [p for p, keep in zip(predicted, labelled, strict=True) if keep], list(truth["truth"][labelled])
@@ -93,38 +98,36 @@ def _prepare(paths: list[Path]) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def evaluate(paths: list[Path], threshold: float = LINK_THRESHOLD) -> dict[str, Any]:
+def evaluate(paths: list[Path], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dict[str, Any]:
     if not paths:
         raise UnusableInputError("give at least one paper-list file with OpenReview ids")
-    across_pairs, across_truth = _run(_prepare(paths))
+    records, truth = _records(_prepare(paths))
+    linked = _linked(records, thresholds, SWEEP)
     result: dict[str, Any] = {
-        **_score(across_pairs, across_truth, threshold),
-        "baseline": _baseline(across_truth),
-        "records": int(across_truth["truth"].notna().sum()),
-        "threshold": threshold,
+        **_score(_persons(linked), truth),
+        "baseline": _baseline(truth),
+        "records": int(truth["truth"].notna().sum()),
+        "thresholds": {"records": thresholds.records, "fragments": thresholds.fragments},
         "files": [str(p) for p in paths],
-        "sweep": {str(t): _score(across_pairs, across_truth, t) for t in SWEEP},
+        "notes": linked.notes,
+        # the fragment threshold varied, the record threshold kept: how FRAGMENT_THRESHOLD was chosen
+        "sweep": {str(t): _score([str(r) for r in roots], truth) for t, roots in linked.sweep.items()},
     }
     if len(paths) > 1:  # each file linked on its own, scores pooled over all its labelled records
-        within: list[tuple[list[str], list[str]]] = []
+        pred: list[str] = []
+        true: list[str] = []
         base_pred: list[str] = []
-        base_true: list[str] = []
         for path in paths:
-            pairs, truth = _run(_prepare([path]))
-            ids = list(truth["authorship_id"])
-            clustering = Clustering.start(ids, [None] * len(ids))
-            clustering.apply_pairs(pairs, threshold)
-            labelled = truth["truth"].notna().to_numpy()
-            within.append((
-                [f"{path}:{clustering.find(i)}" for i, keep in enumerate(labelled) if keep],
-                [f"{path}:{t}" for t in truth["truth"][labelled]],  # a person counts once per file here
-            ))  # fmt: skip
-            base_pred += [f"{path}:{n}" for n in truth["name_norm"][labelled]]
-            base_true += [f"{path}:{t}" for t in truth["truth"][labelled]]
-        pred = [p for predicted, _ in within for p in predicted]
-        true = [t for _, truths in within for t in truths]
+            file_records, file_truth = _records(_prepare([path]))
+            labelled = file_truth["truth"].notna().to_numpy()
+            file_linked = _linked(file_records, thresholds)
+            result["notes"] += [f"{path}: {note}" for note in file_linked.notes]
+            predicted = _persons(file_linked)
+            pred += [f"{path}:{p}" for p, keep in zip(predicted, labelled, strict=True) if keep]
+            true += [f"{path}:{t}" for t in file_truth["truth"][labelled]]  # a person counts once per file
+            base_pred += [f"{path}:{n}" for n in file_truth["name_norm"][labelled]]
         result["within_file"] = {
             **b_cubed_and_pairwise(pred, true),
-            "baseline": b_cubed_and_pairwise(base_pred, base_true),
+            "baseline": b_cubed_and_pairwise(base_pred, true),
         }
     return result

@@ -15,8 +15,9 @@ import pandas as pd
 
 # Comparison names as they read in the evidence column.
 COMPARISON_WORDS = {
-    "name_norm": "name", "coauthors": "co-authors", "org_id": "organisation", "country": "country",
-    "email_domain": "e-mail domain", "topic_words": "topic words", "year": "year gap",
+    "name_norm": "name", "coauthors": "co-authors", "orgs": "organisation", "countries": "country",
+    "domains": "e-mail domain", "topic_words": "topic words", "year": "year gap", "years": "year gap",
+    "tf_adj_name_norm": "name frequency",
 }  # fmt: skip
 
 
@@ -42,16 +43,27 @@ class Clustering:
     index: dict[str, int]
     parent: list[int]
     hard: list[str | None]
+    # Papers of each cluster (at its root): two authorships of one paper are two people, so a union that
+    # would put one paper twice in a person is refused. None: no such constraint.
+    papers: list[frozenset[str] | None] | None = None
     best: dict[int, tuple[float, str, str]] = field(default_factory=dict)  # record → (p, other, levels)
     refused: int = 0
+    refused_same_paper: int = 0
 
     @classmethod
-    def start(cls, ids: list[str], hard_ids: list[str | None]) -> Clustering:
-        clustering = cls({a: i for i, a in enumerate(ids)}, list(range(len(ids))), list(hard_ids))
+    def start(
+        cls, ids: list[str], hard_ids: list[str | None], papers: list[frozenset[str]] | None = None
+    ) -> Clustering:
+        clustering = cls(
+            {a: i for i, a in enumerate(ids)},
+            list(range(len(ids))),
+            list(hard_ids),
+            list(papers) if papers is not None else None,
+        )
         first_of: dict[str, int] = {}
         for i, hard in enumerate(hard_ids):
             if hard is not None:
-                clustering.union(first_of.setdefault(hard, i), i)
+                clustering.union(first_of.setdefault(hard, i), i, by_id=True)
         return clustering
 
     def find(self, i: int) -> int:
@@ -60,7 +72,9 @@ class Clustering:
             i = self.parent[i]
         return i
 
-    def union(self, a: int, b: int) -> bool:
+    def union(self, a: int, b: int, by_id: bool = False) -> bool:
+        """Join a's and b's clusters unless two different hard ids or (for a model's link) a shared paper
+        forbid it; `by_id` joins on a shared hard id, which no paper overlap can overrule."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
@@ -68,16 +82,22 @@ class Clustering:
         if ha is not None and hb is not None and ha != hb:
             self.refused += 1
             return False
+        if self.papers is not None:
+            pa, pb = self.papers[ra] or frozenset(), self.papers[rb] or frozenset()
+            if not by_id and not pa.isdisjoint(pb):
+                self.refused_same_paper += 1
+                return False
+            self.papers[ra], self.papers[rb] = pa | pb, None
         self.parent[rb] = ra
         self.hard[ra] = ha or hb
         return True
 
-    def apply_pairs(self, pairs: pd.DataFrame, threshold: float) -> int:
+    def apply_pairs(self, pairs: pd.DataFrame, threshold: float, unique_id: str = "authorship_id") -> int:
         strong = pairs[pairs["match_probability"] >= threshold].sort_values(
             "match_probability", ascending=False
         )
-        left = strong["authorship_id_l"].map(self.index)
-        right = strong["authorship_id_r"].map(self.index)
+        left = strong[f"{unique_id}_l"].map(self.index)
+        right = strong[f"{unique_id}_r"].map(self.index)
         probabilities = strong["match_probability"].to_numpy()
         accepted_rows: dict[int, int] = {}  # record → position in `strong` of its best accepted pair
         accepted = 0
@@ -87,7 +107,7 @@ class Clustering:
             accepted += 1
             for me in (int(a), int(b)):
                 accepted_rows.setdefault(me, pos)  # sorted by probability: the first is the best
-        ids_l, ids_r = strong["authorship_id_l"].to_numpy(), strong["authorship_id_r"].to_numpy()
+        ids_l, ids_r = strong[f"{unique_id}_l"].to_numpy(), strong[f"{unique_id}_r"].to_numpy()
         positions = sorted(set(accepted_rows.values()))
         words = dict(zip(positions, describe_frame(strong.iloc[positions]), strict=True))
         for me, pos in accepted_rows.items():
@@ -102,22 +122,34 @@ def person_id_for(members: list[str], hard: str | None) -> str:
     return "p:" + hashlib.sha1(min(members).encode()).hexdigest()[:12]
 
 
-def assignments(clustering: Clustering, ids: list[str], own_hard: list[str | None]) -> pd.DataFrame:
-    """One row per record: person_id, match_probability, method, evidence."""
+def assignments(
+    clustering: Clustering,
+    ids: list[str],
+    own_hard: list[str | None],
+    fragment_links: dict[int, tuple[float, str, str]] | None = None,
+) -> pd.DataFrame:
+    """One row per record: person_id, match_probability, method, evidence. `fragment_links`: for the
+    representative record of each stage-2 fragment that joined another, why (resolve/person_linking.py)."""
     roots = [clustering.find(i) for i in range(len(ids))]
     members: dict[int, list[str]] = {}
     for i, root in enumerate(roots):
         members.setdefault(root, []).append(ids[i])
     person_of_root = {root: person_id_for(m, clustering.hard[root]) for root, m in members.items()}
+    fragment_links = fragment_links or {}
     rows = []
     for i, root in enumerate(roots):
         person = person_of_root[root]
+        joined = fragment_links.get(i)
+        person_level = f"its fragment joined {joined[1]}'s (p={joined[0]:.3f}: {joined[2]})" if joined else ""
         if own_hard[i] is not None:
             kind = "orcid" if own_hard[i].startswith("orcid:") else "openreview_id"
             rows.append((ids[i], person, None, kind, f"{kind.replace('_', ' ')} {own_hard[i]}"))
         elif i in clustering.best:
             p, other, levels = clustering.best[i]
-            rows.append((ids[i], person, p, "splink", f"p={p:.3f} with {other}: {levels}"))
+            why = f"p={p:.3f} with {other}: {levels}" + (f"; {person_level}" if joined else "")
+            rows.append((ids[i], person, p, "splink", why))
+        elif joined:
+            rows.append((ids[i], person, joined[0], "splink", person_level))
         else:
             rows.append((ids[i], person, None, "singleton", "no link above the threshold"))
     return pd.DataFrame(

@@ -18,8 +18,9 @@ def find_person_ids(con: duckdb.DuckDBPyConnection, query: str) -> list[str]:
         raise UnusableInputError("give a name, an OpenReview id (~Jane_Doe1) or a person id")
     candidates = [query, f"or:{query}"] if not query.startswith(("or:", "p:", "orcid:")) else [query]
     by_id = con.execute(
-        "select person_id from persons where person_id in (select unnest(?)) or openreview_id = ?",
-        [candidates, query],
+        "select person_id from persons where person_id in (select unnest(?)) or openreview_id = ? "
+        "or openreview_id in (select profile_id from openreview_aliases where alias_id = ?)",
+        [candidates, query, query],
     ).fetchall()
     if by_id:
         return [r[0] for r in by_id]

@@ -4,8 +4,13 @@ Names are used only to tell whether two records are the same person, never for c
 - name_norm: lower case, accents folded, hyphens and dots dropped inside tokens ('Jia-Xin' = 'Jiaxin').
 - name_key: the same tokens sorted, so 'Wang Wei' and 'Wei Wang' (given/family order) block together;
   the other comparisons decide whether they are one person.
-- initial_key: first initial + last token ('j smith'), for 'J. Smith' vs 'John Smith'.
+- initial_key: first initial + last token ('j smith'), for 'J. Smith' vs 'John Smith' (abbreviated: the
+  first token is an initial).
+- core_key: first full given token + last token, so middle names and initials drop out ('J. Zico Kolter'
+  = 'Zico Kolter', 'Cees G. M. Snoek' = 'Cees Snoek').
 - coauthors: the name_keys of the other authors on the paper; topic_words: long title words and keywords.
+- unlinkable: why a name is not compared at all (one token, CJK script, over 100 characters): the record
+  links only through a hard id, else stays its own person with that reason (unknown beats wrong).
 - hard_id: the OpenReview profile (aliases folded together: those the paper lists resolve in `or_profile`,
   kept in openreview_aliases, and those of fetched profiles) or ORCID: hard evidence.
 """
@@ -32,17 +37,38 @@ with profile_of as (
     left join alias_of al on al.alias_id = a.openreview_id
     left join profile_of po on po.username = coalesce(al.profile_id, a.openreview_id)
 ), aff as (
-    select authorship_id, arg_max(org_id, weight) as org_id, arg_max(country, weight) as country
+    -- every organisation the authorship names ('MIT + Google'), and the first one for blocking
+    select authorship_id, arg_min(org_id, mention_order) as org_id,
+           list_sort(list_distinct(list(org_id) filter (where org_id is not null))) as orgs,
+           list_sort(list_distinct(list(country))) as countries
     from authorship_affiliations where country is not null group by authorship_id
 ), keyed as (
     select n.*, array_to_string(n.tokens, ' ') as name_norm,
+           nullif(list_sort(list_distinct(list_filter(
+               list_transform(string_split(lower(trim(coalesce(n.email_domain, ''))), '+'),
+                              lambda d: organisation_domain(d)),
+               lambda d: d is not null and not list_contains(webmail_domains(), d)))), []) as domains,
            array_to_string(list_sort(n.tokens), ' ') as name_key,
            case when len(n.tokens) >= 2 then substr(n.tokens[1], 1, 1) || ' ' || n.tokens[-1] end
-               as initial_key
+               as initial_key,
+           case when len(list_filter(n.tokens[1:-2], lambda t: length(t) > 1)) >= 1
+                then list_filter(n.tokens[1:-2], lambda t: length(t) > 1)[1] || ' ' || n.tokens[-1] end
+               as core_key,
+           len(n.tokens) >= 2 and length(n.tokens[1]) = 1 as abbreviated,
+           case when regexp_matches(array_to_string(n.tokens, ''), '[\u3400-\u9fff]')
+                    then 'name in CJK script'
+                when len(n.tokens) < 2 then 'single-token name'
+                when length(array_to_string(n.tokens, ' ')) > 100 then 'name over 100 characters'
+           end as unlinkable
     from names n
 )
-select k.authorship_id, k.paper_id, p.year, p.venue, k.name_norm, k.name_key, k.initial_key,
-       nullif(k.email_domain, '') as email_domain, aff.org_id, aff.country,
+select k.authorship_id, k.paper_id, p.year, p.venue, k.name_norm,
+       -- a name that cannot be compared reliably gets no blocking keys: only a hard id can link it
+       case when k.unlinkable is null then k.name_key end as name_key,
+       case when k.unlinkable is null then k.initial_key end as initial_key,
+       case when k.unlinkable is null then k.core_key end as core_key,
+       k.abbreviated, k.unlinkable,
+       k.domains, aff.org_id, nullif(aff.orgs, []) as orgs, nullif(aff.countries, []) as countries,
        coalesce(k.openreview_key, 'orcid:' || k.orcid) as hard_id,
        list_filter(list(k.name_key) over (partition by k.paper_id), lambda x: x <> k.name_key) as coauthors,
        list_distinct(list_concat(
@@ -55,6 +81,27 @@ where k.name_norm <> ''
 """
 
 
+# The organisation's domain, not the department's: 'cs.cmu.edu' = 'cmu.edu', 'cs.ox.ac.uk' = 'ox.ac.uk'.
+# Webmail says nothing about who someone is, so those domains are dropped.
+MACROS_SQL = """
+create or replace temp macro organisation_domain(d) as (
+    case when len(string_split(d, '.')) >= 3
+              and string_split(d, '.')[-2] in ('ac', 'edu', 'co', 'com', 'org', 'gov', 'net')
+              and length(string_split(d, '.')[-1]) = 2
+         then array_to_string(string_split(d, '.')[-3:], '.')
+         when len(string_split(d, '.')) >= 2 and length(string_split(d, '.')[-1]) >= 2
+              and length(string_split(d, '.')[-2]) >= 1
+         then array_to_string(string_split(d, '.')[-2:], '.')
+    end
+);
+create or replace temp macro webmail_domains() as (
+    ['gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'yahoo.com', 'icloud.com',
+     'qq.com', '163.com', '126.com', 'foxmail.com', 'sina.com', 'protonmail.com', 'proton.me', 'mail.com']
+);
+"""
+
+
 def build_link_records(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute(MACROS_SQL).fetchall()
     con.execute(RECORDS_SQL).fetchall()
     return int(con.execute("select count(*) from link_records").fetchall()[0][0])

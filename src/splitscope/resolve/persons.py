@@ -1,43 +1,41 @@
 """`link_persons(con)`: authorships → persons, run by `splitscope build` after affiliation resolution.
 
 Hard evidence first (same OpenReview profile or ORCID = same person; two different ids = two persons),
-then Splink for everything else (resolve/person_model.py), then a constrained greedy union at
-LINK_THRESHOLD (resolve/person_clusters.py). docs/persons.md has the method and the measured figures.
+then two Splink stages for everything else, records then fragments (resolve/person_linking.py), each
+followed by a constrained greedy union (resolve/person_clusters.py). docs/persons.md has the method and
+the measured figures.
 
-Incremental: the trained model is kept in `person_link_model`. When a build adds authorships (a new
+Incremental: both trained models are kept in `person_link_model`. When a build adds authorships (a new
 venue-year) and they are at most INCREMENTAL_MAX_SHARE of the store, only pairs touching the new records
-are scored, existing persons are kept as they are (each one's records start in one cluster) and the new
-records join them or form new persons. Nothing new: nothing is done. Otherwise everything is relinked.
+(and fragments holding one) are scored, existing persons are kept as they are and the new records join
+them or form new persons. Nothing new: nothing is done. Otherwise everything is relinked.
 """
 
 from __future__ import annotations
 
-import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from splitscope.resolve.person_clusters import Clustering, assignments
-from splitscope.resolve.person_model import (
-    PREDICTION_BLOCKS,
-    RECORD_COLUMNS,
-    predict,
-    prior_from_ids,
-    scored_pairs,
-    train,
+from splitscope.resolve.person_clusters import assignments
+from splitscope.resolve.person_linking import (
+    DEFAULT_THRESHOLDS,
+    LINK_COLUMNS_EXTRA,
+    RECORD_THRESHOLD,
+    Models,
+    Thresholds,
+    hard_ids_only,
+    link_two_stage,
 )
+from splitscope.resolve.person_model import RECORD_COLUMNS
 from splitscope.resolve.person_records import build_link_records
 from splitscope.store.db import quiet
 
-# Chosen on data (docs/persons.md): the B-cubed precision/recall trade-off on authorships whose OpenReview
-# ids were hidden; precision is favoured because a false merge invents a move.
-LINK_THRESHOLD = 0.95
+LINK_THRESHOLD = RECORD_THRESHOLD  # the threshold stored with the model (both stages use their own)
 INCREMENTAL_MAX_SHARE = 0.2
-MIN_RECORDS_FOR_MODEL = 200  # below this EM has too few pairs to estimate anything
-_NO_PAIRS = pd.DataFrame(columns=["authorship_id_l", "authorship_id_r", "match_probability"])
 
 
 @dataclass
@@ -45,18 +43,21 @@ class LinkStats:
     mode: str = "full"  # full | incremental | unchanged
     records: int = 0
     new_records: int = 0
+    fragments: int = 0
     scored_pairs: int = 0
     accepted_pairs: int = 0
     refused_by_ids: int = 0
+    refused_same_paper: int = 0
     persons: int = 0
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
 def link_persons(
-    con: duckdb.DuckDBPyConnection, threshold: float = LINK_THRESHOLD, engine_api: Any = None
+    con: duckdb.DuckDBPyConnection, thresholds: Thresholds = DEFAULT_THRESHOLDS, engine_api: Any = None
 ) -> LinkStats:
     started = time.perf_counter()
     stats = LinkStats(records=build_link_records(con))
@@ -64,37 +65,44 @@ def link_persons(
     every = {r[0] for r in con.execute("select authorship_id from authorships").fetchall()}
     current = {r[0] for r in con.execute("select authorship_id from link_records").fetchall()}
     new = current - linked
-    model = _stored_model(con)
+    models = Models.from_json(_stored_model(con))
     if linked and linked == every:
         stats.mode = "unchanged"
         stats.persons = int(con.execute("select count(*) from persons").fetchall()[0][0])
         stats.seconds = round(time.perf_counter() - started, 2)
         return stats
-    records = con.sql(f"select {', '.join(RECORD_COLUMNS)} from link_records").to_arrow_table()
-    frame = records.select(["authorship_id", "hard_id"]).to_pandas()
-    hard = [None if pd.isna(h) else h for h in frame["hard_id"]]
-    incremental = bool(linked) and model is not None and 0 < len(new) <= INCREMENTAL_MAX_SHARE * len(current)
+    columns = ", ".join(RECORD_COLUMNS + LINK_COLUMNS_EXTRA)
+    records = con.sql(f"select {columns} from link_records order by authorship_id").to_arrow_table()
+    incremental = bool(linked) and models is not None and 0 < len(new) <= INCREMENTAL_MAX_SHARE * len(current)
+    existing: list[tuple[str, str]] = []
     if incremental:
         stats.mode, stats.new_records = "incremental", len(new)
-        pairs = _score_new(records, model, new, engine_api)
-        clustering = Clustering.start(list(frame.authorship_id), hard)
-        _keep_existing_persons(con, clustering)
+        existing = con.execute("select authorship_id, person_id from authorship_person").fetchall()
     else:
-        stats.new_records = len(current)
-        if len(current) < MIN_RECORDS_FOR_MODEL:
-            stats.mode = "hard ids only (too few records to train a model)"
-            pairs, model = _NO_PAIRS, None
-        else:
-            try:
-                pairs, model = _train_and_score(records, frame, engine_api)
-            except Exception as exc:  # Splink on degenerate data: unsure, so link nothing beyond the ids
-                stats.mode = f"hard ids only (model failed: {type(exc).__name__}: {str(exc)[:200]})"
-                pairs, model = _NO_PAIRS, None
-        clustering = Clustering.start(list(frame.authorship_id), hard)
-    stats.scored_pairs = len(pairs)
-    stats.accepted_pairs = clustering.apply_pairs(pairs, threshold)
-    stats.refused_by_ids = clustering.refused
-    result = assignments(clustering, list(frame.authorship_id), hard)
+        stats.new_records, models = len(current), None
+    try:
+        result = link_two_stage(
+            records, lambda: _api(engine_api), thresholds, models, new if incremental else None, existing
+        )
+    except Exception as exc:  # Splink on degenerate data: unsure, so link nothing beyond the ids
+        stats.mode = f"hard ids only (model failed: {type(exc).__name__}: {str(exc)[:200]})"
+        result = hard_ids_only(records)
+    if result.models is None and not stats.mode.startswith("hard ids"):
+        stats.mode = "hard ids only (too few records to train a model)"
+    for name in (
+        "fragments",
+        "scored_pairs",
+        "accepted_pairs",
+        "refused_by_ids",
+        "refused_same_paper",
+        "notes",
+    ):
+        setattr(stats, name, getattr(result, name))
+    ids = records.column("authorship_id").to_pylist()
+    table = assignments(result.clustering, ids, records.column("hard_id").to_pylist(), result.fragment_links)
+    if incremental:
+        table = _keep_earlier_evidence(con, table)
+    table = _say_why_not_compared(con, table)
     unnamed = sorted(every - current)  # no usable name: its own person, never linked
     if unnamed:
         extra = pd.DataFrame(
@@ -106,9 +114,9 @@ def link_persons(
                 "evidence": "no usable name",
             }
         )
-        result = pd.concat([result, extra], ignore_index=True)
-    _write(con, result, model, threshold, len(current))
-    stats.persons = int(result["person_id"].nunique())
+        table = pd.concat([table, extra], ignore_index=True)
+    _write(con, table, result.models or (models if incremental else None), thresholds, len(current))
+    stats.persons = int(table["person_id"].nunique())
     stats.seconds = round(time.perf_counter() - started, 2)
     return stats
 
@@ -122,37 +130,31 @@ def _api(engine_api: Any) -> Any:
     return DuckDBAPI(quiet(duckdb.connect()))
 
 
-def _train_and_score(records: Any, frame: pd.DataFrame, engine_api: Any) -> tuple[pd.DataFrame, str]:
-    api = _api(engine_api)
-    linker = train(api.register(records), prior_from_ids(frame))
-    pairs = scored_pairs(predict(linker))
-    return pairs, json.dumps(linker.misc.save_model_to_json())
-
-
-def _score_new(records: Any, model: str, new: set[str], engine_api: Any) -> pd.DataFrame:
-    """Score only pairs with at least one new record, with the stored model."""
-    import pyarrow as pa
-    from splink import Linker
-
-    is_new = pa.array([a in new for a in records.column("authorship_id").to_pylist()])
-    api = _api(engine_api)
-    settings = json.loads(model)
-    settings["blocking_rules_to_generate_predictions"] = [
-        {"blocking_rule": f"{rule} and (l.is_new or r.is_new)", "sql_dialect": "duckdb"}
-        for rule in PREDICTION_BLOCKS
+def _say_why_not_compared(con: duckdb.DuckDBPyConnection, table: pd.DataFrame) -> pd.DataFrame:
+    reasons = dict(
+        con.execute(
+            "select authorship_id, unlinkable from link_records where unlinkable is not null"
+        ).fetchall()
+    )
+    alone = table["method"].eq("singleton") & table["authorship_id"].isin(reasons.keys())
+    table.loc[alone, "evidence"] = [
+        f"{reasons[a]}: not compared, linked only by an id" for a in table.loc[alone, "authorship_id"]
     ]
-    linker = Linker(api.register(records.append_column("is_new", is_new)), settings, log_level=40)
-    return scored_pairs(predict(linker))
+    return table
 
 
-def _keep_existing_persons(con: duckdb.DuckDBPyConnection, clustering: Clustering) -> None:
-    first_of: dict[str, int] = {}
-    for authorship_id, person_id in con.execute(
-        "select authorship_id, person_id from authorship_person"
-    ).fetchall():
-        i = clustering.index.get(authorship_id)
-        if i is not None:
-            clustering.union(first_of.setdefault(person_id, i), i)
+def _keep_earlier_evidence(con: duckdb.DuckDBPyConnection, table: pd.DataFrame) -> pd.DataFrame:
+    """Records linked in an earlier build keep why they were linked when this run scored none of their
+    pairs (their person was kept whole, not re-decided)."""
+    earlier = (
+        con.execute("select authorship_id, match_probability, method, evidence from authorship_person")
+        .df()
+        .set_index("authorship_id")
+    )
+    kept = table["method"].eq("singleton") & table["authorship_id"].isin(earlier.index)
+    for column in ("match_probability", "method", "evidence"):
+        table.loc[kept, column] = table.loc[kept, "authorship_id"].map(earlier[column]).to_numpy()
+    return table
 
 
 def _stored_model(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -163,7 +165,11 @@ def _stored_model(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def _write(
-    con: duckdb.DuckDBPyConnection, result: pd.DataFrame, model: str | None, threshold: float, records: int
+    con: duckdb.DuckDBPyConnection,
+    result: pd.DataFrame,
+    models: Models | None,
+    thresholds: Thresholds,
+    records: int,
 ) -> None:
     con.execute("begin transaction")
     try:
@@ -178,11 +184,11 @@ def _write(
             from authorship_person ap join authorships a using (authorship_id)
             group by ap.person_id
         """).fetchall()
-        if model is not None:
+        if models is not None:
             con.execute("delete from person_link_model").fetchall()
             con.execute(
                 "insert into person_link_model values (current_timestamp, ?, ?, ?)",
-                [records, threshold, model],
+                [records, thresholds.records, models.to_json()],
             ).fetchall()
         con.execute("commit")
     except Exception:
