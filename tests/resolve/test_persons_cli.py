@@ -1,0 +1,52 @@
+"""Wiring and exit codes of `person` and `eval persons` (the linker is tested in test_persons.py and
+tests/integration/test_persons_real.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from splitscope.build import build
+from splitscope.cli import app
+from splitscope.filters import Selection
+from splitscope.store import connect
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def colm_db(shared_data, tmp_path_factory):
+    path = tmp_path_factory.mktemp("colm") / "s.duckdb"
+    con = connect(path)
+    build(con, Selection(venues=("colm",), years=(2024, 2024)), shared_data / "paperlists", shared_data,
+          progress=False, workers=1)  # fmt: skip
+    con.close()
+    return path
+
+
+def test_person_by_id_and_by_name(colm_db):
+    result = CliRunner().invoke(app, ["person", "~Yejin_Choi1", "--json", "--db", str(colm_db)])
+    assert result.exit_code == 0, result.output
+    [choi] = json.loads(result.output)
+    # seven COLM 2024 papers carry her id (counted in the file)
+    assert choi["person_id"] == "or:~Yejin_Choi1" and choi["authorships"] == 7
+    assert {p["link_method"] for p in choi["papers"]} == {"openreview_id"}
+    text = CliRunner().invoke(app, ["person", "Yejin Choi", "--db", str(colm_db)])
+    assert text.exit_code == 0 and "linked by openreview_id" in text.output
+    missing = CliRunner().invoke(app, ["person", "Nobody Atall", "--db", str(colm_db)])
+    assert missing.exit_code == 2 and "no person called" in missing.output
+
+
+def test_eval_persons_on_one_real_file(shared_data):
+    path = shared_data / "paperlists" / "colm" / "colm2024.json.gz"
+    result = CliRunner().invoke(app, ["eval", "persons", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert set(scores) >= {"b3_precision", "b3_recall", "b3_f1", "baseline", "records", "sweep"}
+    assert scores["records"] > 1_000 and scores["b3_precision"] >= 0.99
+    no_ids = CliRunner().invoke(
+        app, ["eval", "persons", str(shared_data / "paperlists/acml/acml2010.json.gz")]
+    )
+    assert no_ids.exit_code == 2 and "no authorship in these files carries an OpenReview id" in no_ids.output
