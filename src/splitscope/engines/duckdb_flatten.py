@@ -168,14 +168,15 @@ class DuckDBFlatten:
 
     @staticmethod
     def run_step(con: duckdb.DuckDBPyConnection, step: q.Step) -> None:
+        kind = "TABLE" if step.name in q.SHARED else "VIEW"
         if isinstance(step, q.Sql):
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {step.name} AS {step.sql}")
+            con.execute(f"CREATE OR REPLACE TEMP {kind} {step.name} AS {step.sql}")
             return
         # unnest in the select list (zipped with generate_subscripts, same length): measured 30x faster
         # than a lateral `unnest(...) WITH ORDINALITY` join on a chunk of works
         keep = ", ".join(f"s.{column}" for column in step.keep)
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {step.name} AS
+            f"""CREATE OR REPLACE TEMP {kind} {step.name} AS
                 SELECT {keep}, unnest(s.{step.array}) AS {step.item},
                        CAST(generate_subscripts(s.{step.array}, 1) AS INTEGER) AS pos
                 FROM {step.source} AS s"""

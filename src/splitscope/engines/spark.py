@@ -27,14 +27,6 @@ DEFAULT_MASTER = "local[2]"
 # together) the low 33 bits are the line index in the file.
 _ROW_INDEX_MASK = (1 << 33) - 1
 _ONE_FILE_PER_PARTITION = str(128 << 20)
-# Relations read by several later steps: kept on local disk (not memory, so memory stays bounded).
-_PERSISTED = {
-    "work_checked",
-    "work_authorships_named",
-    "author_checked",
-    "work_superseded",
-    "author_superseded",
-}
 
 
 class SparkUnavailableError(SplitscopeError):
@@ -154,7 +146,7 @@ class SparkFlatten:
                     f"SELECT {keep}, u.{step.item} AS {step.item}, CAST(u.pos0 + 1 AS INT) AS pos "
                     f"FROM {step.source} AS s LATERAL VIEW posexplode(s.{step.array}) u AS pos0, {step.item}"
                 )
-            if step.name in _PERSISTED:
-                frame = frame.persist(StorageLevel.DISK_ONLY)
+            if step.name in q.SHARED:  # cached columnar; Spark spills to disk past its storage memory
+                frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
                 persisted.append(frame)
             frame.createOrReplaceTempView(step.name)

@@ -108,6 +108,21 @@ class Explode:
 
 Step = Sql | Explode
 
+# Relations several later steps read: engines keep these (DuckDB materialises them per chunk, Spark
+# persists them on disk); the others stay views. Measured on DuckDB: materialising every step copied the
+# parsed structs again and again (2x slower); views everywhere recomputed the explodes (7x slower).
+SHARED = frozenset(
+    {
+        "work_checked",
+        "work_authorships_named",
+        "work_institution_items",
+        "author_checked",
+        "work_superseded",
+        "author_superseded",
+        "referenced_authors",
+    }
+)
+
 
 def quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
