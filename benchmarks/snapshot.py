@@ -100,17 +100,25 @@ def _tree_rss(root: int) -> int:
 def run_engine(engine: str, snapshot: Path, out: Path, master: str) -> dict[str, Any]:
     """Flatten in a child process; its own timing plus the sampled peak RSS of its process tree."""
     args = [sys.executable, __file__, "--child", engine, str(snapshot), str(out), "--spark-master", master]
-    child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    log = out.parent / f"{out.name}.log"  # the child's stderr (Spark's log), for when it fails
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as stderr:
+        child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=stderr, text=True)
+        peak = _watch(child)
+    output = child.stdout.read() if child.stdout else ""
+    if child.returncode != 0:
+        raise RuntimeError(f"{engine} flatten failed (exit {child.returncode}); see {log}")
+    result = json.loads(output.strip().splitlines()[-1])
+    result["peak_rss_mb"] = round(peak / 1e6)
+    return result
+
+
+def _watch(child: subprocess.Popen[str]) -> int:
     peak = 0
     while child.poll() is None:
         peak = max(peak, _tree_rss(child.pid))
         time.sleep(0.2)
-    output = child.stdout.read() if child.stdout else ""
-    if child.returncode != 0:
-        raise RuntimeError(f"{engine} flatten failed (exit {child.returncode}): {output[-2000:]}")
-    result = json.loads(output.strip().splitlines()[-1])
-    result["peak_rss_mb"] = round(peak / 1e6)
-    return result
+    return peak
 
 
 def child_main(engine: str, snapshot: Path, out: Path, master: str) -> None:

@@ -442,3 +442,13 @@ def test_cli_ingests_with_filters_as_json(snapshot: Path, tmp_path: Path) -> Non
     assert (data["papers_stored"], data["records_quarantined"], data["works_filtered_out"]) == (1, 4, 3)
     assert data["reconciles"] and "resolve_affiliations" in data["post_ingest_steps"]
     assert (tmp_path / "parquet" / "papers.parquet").is_file()
+
+
+def test_spark_engine_without_pyspark_is_a_clear_error(snapshot: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # what a missing package looks like to import
+    result = CliRunner().invoke(
+        app,
+        ["openalex", "ingest-snapshot", str(snapshot), "--engine", "spark", "--db", str(tmp_path / "s.db")],
+    )
+    assert result.exit_code == 2
+    assert "--engine spark needs pyspark: pip install 'splitscope[spark]'" in result.output

@@ -50,6 +50,8 @@ def spark_session(master: str | None = None) -> SparkSession:
     if master.startswith("local"):
         # the default 200 shuffle partitions cost more in scheduling than they save on 2 cores
         builder = builder.config("spark.sql.shuffle.partitions", "8").config("spark.ui.enabled", "false")
+        # local mode runs the tasks in the driver: 1 GB (the default) ran out parsing 32 MB gzip parts
+        builder = builder.config("spark.driver.memory", "2g")
     try:
         session = builder.getOrCreate()
     except Exception as exc:  # the JVM did not start: no Java, or a bad master URL
@@ -146,7 +148,7 @@ class SparkFlatten:
                     f"SELECT {keep}, u.{step.item} AS {step.item}, CAST(u.pos0 + 1 AS INT) AS pos "
                     f"FROM {step.source} AS s LATERAL VIEW posexplode(s.{step.array}) u AS pos0, {step.item}"
                 )
-            if step.name in q.SHARED:  # cached columnar; Spark spills to disk past its storage memory
-                frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
+            if step.name in q.SHARED:  # on local disk: a cached gzip file of parsed works outgrew 1 GB of heap
+                frame = frame.persist(StorageLevel.DISK_ONLY)
                 persisted.append(frame)
             frame.createOrReplaceTempView(step.name)

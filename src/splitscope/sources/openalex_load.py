@@ -20,6 +20,7 @@ from splitscope.sources.openalex_snapshot import (
     Progress,
     WorkFilter,
     authors_source_id,
+    check_engine,
     flatten_snapshot,
     table_path,
 )
@@ -243,6 +244,7 @@ def run_ingest_snapshot(
     from splitscope.store import connect
 
     work_filter = WorkFilter.parse(filters)
+    check_engine(engine)
     total = read_snapshot(snapshot_dir).gz_bytes
     bar = Progress(
         TextColumn("[bold]{task.description}"),

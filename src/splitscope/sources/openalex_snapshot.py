@@ -198,6 +198,11 @@ def table_path(out_dir: Path, table: str) -> str:
     return str(folder / "*.parquet") if folder.is_dir() else str(out_dir / f"{table}.parquet")
 
 
+def check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise UnusableInputError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
+
+
 def flatten_snapshot(
     snapshot_dir: Path,
     out_dir: Path,
@@ -211,8 +216,7 @@ def flatten_snapshot(
 ) -> FlattenSummary:
     """Write out_dir/<table>.parquet (DuckDB) or out_dir/<table>/ (Spark) for every canonical and
     openalex_* table, plus out_dir/summary.json."""
-    if engine not in ENGINES:
-        raise UnusableInputError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    check_engine(engine)
     started = time.perf_counter()
     snapshot = read_snapshot(snapshot_dir)
     source_id = source_id or default_source_id(snapshot_dir)
