@@ -29,240 +29,20 @@ from typing import Any, BinaryIO
 
 import orjson
 
-# (display name, country, type, raw affiliation strings as papers print them)
+from splitscope.sources.openalex_layout import write_manifest
+
+# Names, places and words the records are made of (data, not code): real institution names and the
+# affiliation strings papers print for them, written for this generator; ids are synthetic.
+_VOCABULARY = json.loads((Path(__file__).with_name("snapshot_vocabulary.json")).read_text(encoding="utf-8"))
 INSTITUTIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
-    (
-        "Tsinghua University",
-        "CN",
-        "education",
-        (
-            "Tsinghua University, Beijing, China",
-            "Department of Computer Science and Technology, Tsinghua University, Beijing 100084, China",
-        ),
-    ),
-    (
-        "Peking University",
-        "CN",
-        "education",
-        (
-            "Peking University, Beijing, China",
-            "School of Computer Science, Peking University, Beijing, China",
-        ),
-    ),
-    ("Shanghai Jiao Tong University", "CN", "education", ("Shanghai Jiao Tong University, Shanghai, China",)),
-    (
-        "Zhejiang University",
-        "CN",
-        "education",
-        ("College of Computer Science, Zhejiang University, Hangzhou, China",),
-    ),
-    (
-        "Chinese Academy of Sciences",
-        "CN",
-        "government",
-        ("Institute of Automation, Chinese Academy of Sciences, Beijing, China",),
-    ),
-    ("Fudan University", "CN", "education", ("Fudan University, Shanghai, China",)),
-    (
-        "Nanjing University",
-        "CN",
-        "education",
-        ("State Key Laboratory for Novel Software Technology, Nanjing University, China",),
-    ),
-    (
-        "Alibaba Group (China)",
-        "CN",
-        "company",
-        ("Alibaba Group, Hangzhou, China", "DAMO Academy, Alibaba Group"),
-    ),
-    (
-        "Stanford University",
-        "US",
-        "education",
-        (
-            "Stanford University, CA, USA",
-            "Department of Computer Science, Stanford University, Stanford, CA 94305",
-        ),
-    ),
-    (
-        "Massachusetts Institute of Technology",
-        "US",
-        "education",
-        ("MIT CSAIL, Cambridge, MA, USA", "Massachusetts Institute of Technology, Cambridge, MA"),
-    ),
-    (
-        "University of California, Berkeley",
-        "US",
-        "education",
-        ("University of California, Berkeley, CA, USA",),
-    ),
-    ("Carnegie Mellon University", "US", "education", ("Carnegie Mellon University, Pittsburgh, PA, USA",)),
-    (
-        "Google (United States)",
-        "US",
-        "company",
-        ("Google Research, Mountain View, CA, USA", "Google DeepMind"),
-    ),
-    ("Microsoft Research (United Kingdom)", "GB", "company", ("Microsoft Research, Cambridge, UK",)),
-    ("Meta (United States)", "US", "company", ("Meta AI, Menlo Park, CA, USA", "FAIR, Meta")),
-    (
-        "University of Washington",
-        "US",
-        "education",
-        ("Paul G. Allen School, University of Washington, Seattle, WA",),
-    ),
-    (
-        "University of Oxford",
-        "GB",
-        "education",
-        ("Department of Engineering Science, University of Oxford, UK",),
-    ),
-    ("ETH Zurich", "CH", "education", ("ETH Zürich, Zurich, Switzerland",)),
-    (
-        "University of Toronto",
-        "CA",
-        "education",
-        ("University of Toronto, Toronto, ON, Canada", "Vector Institute, Toronto"),
-    ),
-    (
-        "Mila - Quebec AI Institute",
-        "CA",
-        "nonprofit",
-        ("Mila, Université de Montréal, Montreal, QC, Canada",),
-    ),
-    ("The University of Tokyo", "JP", "education", ("The University of Tokyo, Tokyo, Japan",)),
-    ("KAIST", "KR", "education", ("KAIST, Daejeon, Republic of Korea",)),
-    ("National University of Singapore", "SG", "education", ("National University of Singapore, Singapore",)),
-    (
-        "Max Planck Institute for Intelligent Systems",
-        "DE",
-        "facility",
-        ("Max Planck Institute for Intelligent Systems, Tübingen, Germany",),
-    ),
-    (
-        "Hong Kong University of Science and Technology",
-        "HK",
-        "education",
-        ("HKUST, Clear Water Bay, Hong Kong",),
-    ),
-    ("National Taiwan University", "TW", "education", ("National Taiwan University, Taipei, Taiwan",)),
+    (i["name"], i["country"], i["type"], tuple(i["raw_strings"])) for i in _VOCABULARY["institutions"]
 ]
-SOURCES = [("S4306420609", "Neural Information Processing Systems", "conference")] + [
-    (f"S43064{n:05d}", name, "conference" if n % 3 else "journal")
-    for n, name in enumerate(
-        [
-            "Machine Learning Proceedings",
-            "Computer Vision Proceedings",
-            "Learning Representations",
-            "Transactions on Pattern Analysis",
-            "Artificial Intelligence Journal",
-            "arXiv (Cornell University)",
-        ],
-        start=1,
-    )
-]
-CONCEPTS = [
-    ("C154945302", "Artificial intelligence", 1),
-    ("C119857082", "Machine learning", 1),
-    ("C31972630", "Computer vision", 1),
-    ("C204321447", "Natural language processing", 1),
-    ("C41008148", "Computer science", 0),
-    ("C108583219", "Deep learning", 2),
-]
-TOPICS = [
-    ("T10028", "Topic Modeling"),
-    ("T10036", "Advanced Neural Network Applications"),
-    ("T10181", "Natural Language Processing Techniques"),
-    ("T11307", "Domain Adaptation and Few-Shot Learning"),
-    ("T10320", "Neural Networks and Applications"),
-]
-WORDS = [
-    "learning",
-    "neural",
-    "network",
-    "model",
-    "data",
-    "training",
-    "deep",
-    "representation",
-    "graph",
-    "attention",
-    "transformer",
-    "language",
-    "vision",
-    "image",
-    "task",
-    "method",
-    "results",
-    "performance",
-    "propose",
-    "novel",
-    "approach",
-    "robust",
-    "efficient",
-    "optimization",
-    "gradient",
-    "loss",
-    "generalization",
-    "benchmark",
-    "dataset",
-    "large",
-    "scale",
-    "self",
-    "supervised",
-    "policy",
-    "reinforcement",
-    "agent",
-    "reward",
-    "diffusion",
-    "generative",
-    "adversarial",
-    "inference",
-    "bayesian",
-    "sparse",
-    "kernel",
-]
-GIVEN = [
-    "Wei",
-    "Jing",
-    "Yang",
-    "Hao",
-    "Min",
-    "Xin",
-    "Lei",
-    "Jun",
-    "Emily",
-    "James",
-    "Maria",
-    "David",
-    "Sarah",
-    "Ahmed",
-    "Priya",
-    "Kenji",
-    "Anna",
-    "Luca",
-    "Omar",
-    "Chen",
-]
-FAMILY = [
-    "Zhang",
-    "Wang",
-    "Li",
-    "Liu",
-    "Chen",
-    "Smith",
-    "Johnson",
-    "Garcia",
-    "Kim",
-    "Patel",
-    "Müller",
-    "Rossi",
-    "Tanaka",
-    "Nguyen",
-    "Cohen",
-    "Brown",
-    "Silva",
-]
+SOURCES = [tuple(s) for s in _VOCABULARY["sources"]]
+CONCEPTS = [tuple(c) for c in _VOCABULARY["concepts"]]
+TOPICS = [tuple(t) for t in _VOCABULARY["topics"]]
+WORDS: list[str] = _VOCABULARY["words"]
+GIVEN: list[str] = _VOCABULARY["given_names"]
+FAMILY: list[str] = _VOCABULARY["family_names"]
 DATES = ("2023-06-01", "2024-01-15", "2024-08-20", "2025-03-10")
 
 
@@ -562,7 +342,7 @@ def make_snapshot(
     writer.close()
     stats["works"] = number
     work_counts = dict(writer.counts)
-    _write_manifest(out / "data" / "works", work_counts)
+    write_manifest(out / "data" / "works", work_counts)
     stats["authors"] = _write_authors(out, maker, seed, rates, part_bytes)
     stats["gz_bytes"] = sum(p.stat().st_size for p in out.rglob("*.gz"))
     stats["works_gz_bytes"] = sum(p.stat().st_size for p in (out / "data" / "works").rglob("*.gz"))
@@ -593,25 +373,8 @@ def _write_authors(out: Path, maker: WorkMaker, seed: int, rates: Rates, part_by
             writer.write(orjson.dumps(record))
             written += 1
     writer.close()
-    _write_manifest(out / "data" / "authors", writer.counts)
+    write_manifest(out / "data" / "authors", writer.counts)
     return written
-
-
-def _write_manifest(folder: Path, counts: dict[str, int]) -> None:
-    entries = [
-        {
-            "url": f"s3://openalex/{rel}",
-            "meta": {"content_length": (folder.parent.parent / rel).stat().st_size, "record_count": n},
-        }
-        for rel, n in sorted(counts.items())
-    ]
-    meta = {
-        "content_length": sum(e["meta"]["content_length"] for e in entries),
-        "record_count": sum(counts.values()),
-    }
-    (folder / "manifest").write_text(
-        json.dumps({"entries": entries, "meta": meta}, indent=1), encoding="utf-8"
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

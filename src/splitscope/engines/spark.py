@@ -148,7 +148,8 @@ class SparkFlatten:
                     f"SELECT {keep}, u.{step.item} AS {step.item}, CAST(u.pos0 + 1 AS INT) AS pos "
                     f"FROM {step.source} AS s LATERAL VIEW posexplode(s.{step.array}) u AS pos0, {step.item}"
                 )
-            if step.name in q.SHARED:  # on local disk: a cached gzip file of parsed works outgrew 1 GB of heap
+            # on local disk: cached in memory, a gzip part of parsed works outgrew 1 GB of heap
+            if step.name in q.SHARED:
                 frame = frame.persist(StorageLevel.DISK_ONLY)
                 persisted.append(frame)
             frame.createOrReplaceTempView(step.name)
