@@ -526,5 +526,37 @@ def openreview_fetch(
         )
 
 
+@openalex_app.command("ingest-snapshot")
+def openalex_ingest_snapshot(
+    snapshot_dir: Annotated[Path, typer.Argument(help="Snapshot root holding data/works/updated_date=*/.")],
+    filters: Annotated[
+        list[str] | None,
+        typer.Option("--filter", help="year:2018-2024, source:S…, concept:C…, topic:T… (repeatable)."),
+    ] = None,
+    engine: Annotated[str, typer.Option(help="duckdb (one machine) or spark.")] = "duckdb",
+    spark_master: Annotated[str | None, typer.Option(help="Spark master URL (default local[2]).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Keep the canonical Parquet here.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Flatten an OpenAlex snapshot into canonical tables, then resolve affiliations and link persons."""
+    from splitscope.sources.openalex_load import run_ingest_snapshot
+
+    summary = run(
+        lambda: run_ingest_snapshot(snapshot_dir, filters or [], engine, spark_master, out, db, not as_json)
+    )
+    if as_json:
+        print_json(summary.to_dict())
+    else:
+        typer.echo(
+            f"{summary.flatten.source_id}: read {summary.records_read:,} = stored {summary.papers_stored:,}"
+            f" + merged {summary.records_merged:,} + quarantined {summary.records_quarantined:,}"
+            f" ({'reconciles' if summary.reconciles else 'DOES NOT RECONCILE'}); "
+            f"{summary.flatten.works_filtered_out:,} filtered out"
+        )
+        for problem in summary.flatten.manifest_problems:
+            typer.echo(f"manifest: {problem}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
