@@ -1,0 +1,229 @@
+"""The OpenAlex API client against a local fake API (127.0.0.1) with injected faults."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import date
+
+import httpx
+import pytest
+from openalex_fake_api import FILTER, SOURCE_ID, FakeOpenAlex
+
+from splitscope.errors import UnusableInputError
+from splitscope.sources import openalex
+from splitscope.sources.openalex import WorksQuery, budget_exhausted_reason, fetch_openalex
+from splitscope.sources.polite_http import FetchError
+
+KEY = "test-key-0123456789"
+QUERY = WorksQuery.parse("source", SOURCE_ID, "2018-2024")
+DAY = date(2026, 3, 2)
+ALL_LABELS = ["count", "works@0", "works@1", "works@2", "works@3", "authors@A1", "authors@A4", "authors@A7"]
+
+
+@pytest.fixture(autouse=True)
+def key_and_small_batches(monkeypatch):
+    monkeypatch.setenv("OPENALEX_API_KEY", KEY)
+    # Seven authors in batches of three: three author pages.
+    monkeypatch.setattr(openalex, "AUTHOR_BATCH_SIZE", 3)
+
+
+def client_for(fake, cache, sleeps, max_requests=None, mirror=None, max_retries=4):
+    return openalex.make_client(
+        cache,
+        mirror,
+        requests_per_second=0,
+        max_requests=max_requests,
+        base_url=fake.url if fake else openalex.API_BASE,
+        max_retries=max_retries,
+        backoff_base=0.01,
+        timeout=0.3,
+        sleep=sleeps.append,
+    )
+
+
+def fetch(client, out, **kwargs):
+    # Two works per page: six served entries make pages of 2, 2, 2 and a final empty one.
+    return fetch_openalex(client, QUERY, out, per_page=2, today=DAY, **kwargs)
+
+
+def read_part_files(out, entity):
+    manifest = json.loads((out / "data" / entity / "manifest").read_text())
+    records = []
+    for entry in manifest["entries"]:
+        path = out / "data" / entry["url"].removeprefix("s3://openalex/data/")
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+        assert len(lines) == entry["meta"]["record_count"]
+        assert path.stat().st_size == entry["meta"]["content_length"]
+        records.extend(json.loads(line) for line in lines)
+    assert manifest["meta"]["record_count"] == len(records)
+    return manifest, records
+
+
+def test_query_filter_slug_and_bad_input():
+    assert QUERY.filter == FILTER
+    assert QUERY.source_id == f"openalex:api:source-{SOURCE_ID}-2018-2024"
+    topic = WorksQuery.parse("topic", "https://openalex.org/T10320,t10028", "2020")
+    assert topic.filter == "topics.id:T10028|T10320,publication_year:2020-2020"
+    assert topic.select.endswith(",topics") and topic.slug == "topic-T10028+T10320-2020-2020"
+    with pytest.raises(UnusableInputError, match="not an OpenAlex concept id like C"):
+        WorksQuery.parse("concept", "S123", "2020")
+    with pytest.raises(UnusableInputError, match="runs backwards"):
+        WorksQuery.parse("source", "S1", "2024-2018")
+
+
+def test_faults_are_recovered_and_every_page_is_fetched_once(tmp_path):
+    faults = {
+        "count": ["429"],
+        "works@0": ["500", "cut"],
+        "works@1": ["stall"],
+        "works@2": ["truncate"],
+        "authors@A4": ["429", "500"],
+    }
+    sleeps: list[float] = []
+    with FakeOpenAlex(faults) as fake:
+        result = fetch(client_for(fake, tmp_path / "cache", sleeps), tmp_path / "out")
+    assert result.complete and result.stop_reason is None
+    assert dict(fake.served_ok) == dict.fromkeys(ALL_LABELS, 1)
+    assert fake.attempts["works@0"] == 3 and fake.attempts["authors@A4"] == 3
+    assert fake.attempts["works@1"] == 2 and fake.attempts["works@2"] == 2  # timeout, truncated body
+    assert sleeps.count(2.0) == 2  # Retry-After honoured on both 429s
+    assert set(fake.api_keys) == {KEY}  # the key went with every request
+    _, works = read_part_files(tmp_path / "out", "works")
+    ids = [w["id"] for w in works]
+    assert sorted(ids) == [f"https://openalex.org/{w}" for w in ("W1001", "W1002", "W1004", "W1005", "W3003")]
+    assert result.works_written == 5 and result.duplicate_works == 1
+    assert "cited_by_count" not in works[0] and "authorships" in works[0]  # select= asked only what maps
+    _, authors = read_part_files(tmp_path / "out", "authors")
+    assert result.authors_requested == 7 and result.authors_written == 6  # A7 merged away upstream
+    li = next(a for a in authors if a["id"].endswith("/A1"))
+    assert (
+        li["affiliations"][1]
+        == {
+            "institution": li["affiliations"][1]["institution"],
+            "years": [2020, 2019, 2018],
+        }
+        and li["affiliations"][1]["institution"]["country_code"] == "CN"
+    )
+
+
+def test_snapshot_layout_part_files_and_manifests(tmp_path):
+    with FakeOpenAlex() as fake:
+        result = fetch_openalex(
+            client_for(fake, tmp_path / "cache", []), QUERY, tmp_path / "out", 2, part_records=2, today=DAY
+        )
+    manifest, works = read_part_files(tmp_path / "out", "works")
+    urls = [e["url"] for e in manifest["entries"]]
+    assert urls == [
+        f"s3://openalex/data/works/updated_date=2026-03-02/part_00{i}.gz" for i in range(3)
+    ]  # five works, two per part
+    assert [e["meta"]["record_count"] for e in manifest["entries"]] == [2, 2, 1] and len(works) == 5
+    provenance = json.loads((tmp_path / "out" / "splitscope_fetch.json").read_text())
+    assert provenance["source_id"] == QUERY.source_id and provenance["works_written"] == 5
+    assert not list(tmp_path.glob(".out.partial*"))
+    # Fetching again (all from the cache) replaces the snapshot rather than adding a partition.
+    again = fetch(client_for(None, tmp_path / "cache", []), tmp_path / "out")
+    assert again.complete and again.requests_made == 0 and result.works_written == 5
+    assert sorted(p.name for p in (tmp_path / "out" / "data" / "works").iterdir()) == [
+        "manifest",
+        "updated_date=2026-03-02",
+    ]
+
+
+def test_killed_run_resumes_asking_only_for_missing_pages(tmp_path):
+    def crash_after_second_page(kind, index):
+        if kind == "works" and index == 1:
+            raise KeyboardInterrupt("killed")
+
+    with FakeOpenAlex() as fake:
+        with pytest.raises(KeyboardInterrupt):
+            fetch(client_for(fake, tmp_path / "cache", []), tmp_path / "out", on_page=crash_after_second_page)
+        assert set(fake.served_ok) == {"count", "works@0", "works@1"}
+        assert not (tmp_path / "out").exists()  # nothing half-written where the reader looks
+        resumed = client_for(fake, tmp_path / "cache", [])
+        result = fetch(resumed, tmp_path / "out")
+    assert result.complete
+    assert dict(fake.served_ok) == dict.fromkeys(ALL_LABELS, 1)  # nothing asked twice
+    assert result.requests_made == 5 and resumed.stats.cache_hits == 3  # count and pages 1-2
+    _, works = read_part_files(tmp_path / "out", "works")
+    assert len(works) == len({w["id"] for w in works}) == 5
+
+
+def test_estimate_equals_requests_made(tmp_path):
+    cache = tmp_path / "cache"
+    with FakeOpenAlex() as fake:
+        dry = fetch(client_for(fake, cache, []), tmp_path / "out", dry_run=True)
+        assert not dry.complete and dry.stop_reason.startswith("dry run")
+        assert set(fake.served_ok) == {"count"} and dry.plan.count_requests_spent == 1
+        assert (dry.plan.works_pages, dry.plan.works_pages_held, dry.plan.authors_exact) == (4, 0, False)
+        client = client_for(fake, cache, [])
+        result = fetch(client, tmp_path / "out")
+    # Works pages were exact before spending; with the works held, the whole plan is exact.
+    assert result.requests_made == dry.plan.works_pages + 3
+    exact = fetch(client_for(None, cache, [], mirror=cache), tmp_path / "o2", dry_run=True).plan
+    assert exact.authors_exact and (exact.authors, exact.author_pages) == (7, 3)
+    assert result.requests_made == exact.works_pages + exact.author_pages
+    assert sum(fake.served_ok.values()) == 1 + exact.works_pages + exact.author_pages == fake.hits
+    assert exact.requests_to_spend == 0
+    # Works held but authors not yet: the author part is exact too, and counts what is missing.
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    for path in cache.glob("*.json"):
+        if "/authors" not in json.loads(path.read_text())["url"]:
+            (partial / path.name).write_text(path.read_text())
+    plan = fetch(client_for(None, partial, [], mirror=partial), tmp_path / "o3", dry_run=True).plan
+    assert plan.authors_exact and plan.requests_to_spend == 3
+
+
+def test_missing_api_key_is_one_line_and_spends_nothing(tmp_path, monkeypatch):
+    monkeypatch.delenv("OPENALEX_API_KEY")
+    missing = r"^OPENALEX_API_KEY is not set: .*--mirror DIR"
+    with FakeOpenAlex() as fake, pytest.raises(FetchError, match=missing) as info:
+        fetch(client_for(fake, tmp_path / "cache", []), tmp_path / "out")
+    assert "\n" not in str(info.value) and fake.hits == 0
+
+
+def test_mirror_makes_no_network_request_and_needs_no_key(tmp_path, monkeypatch):
+    with FakeOpenAlex() as fake:
+        recorded = fetch(client_for(fake, tmp_path / "rec", []), tmp_path / "out1")
+    assert not any(KEY in p.read_text() for p in (tmp_path / "rec").glob("*.json"))  # key never on disk
+    monkeypatch.delenv("OPENALEX_API_KEY")
+    # The real API base: recordings are keyed by path and query, not host, so they replay as its answers.
+    offline = client_for(None, tmp_path / "cache", [], mirror=tmp_path / "rec")
+    result = fetch(offline, tmp_path / "out2")
+    assert result.complete and offline.stats.network_requests == 0 and offline.stats.mirror_hits == 8
+    assert result.works_written == recorded.works_written == 5
+    with pytest.raises(FetchError, match="not in the mirror"):
+        fetch_openalex(offline, WorksQuery.parse("source", "S1", "2018-2024"), tmp_path / "o3")
+
+
+def test_spent_daily_budget_stops_cleanly_and_resumes(tmp_path):
+    with FakeOpenAlex({"works@2": ["budget"]}) as fake:
+        stopped = fetch(client_for(fake, tmp_path / "cache", []), tmp_path / "out")
+        assert not stopped.complete and "daily budget is spent" in stopped.stop_reason
+        assert fake.attempts["works@2"] == 1  # not retried: retrying cannot refill a daily budget
+        assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out.partial"))
+        result = fetch(client_for(fake, tmp_path / "cache", []), tmp_path / "out")
+    assert result.complete and dict(fake.served_ok) == dict.fromkeys(ALL_LABELS, 1)
+
+
+def test_request_cap_stops_cleanly_and_resumes(tmp_path):
+    with FakeOpenAlex() as fake:
+        first = fetch(client_for(fake, tmp_path / "cache", [], max_requests=3), tmp_path / "out")
+        assert not first.complete and "stopped after 3 requests" in first.stop_reason
+        assert fake.hits == 3
+        second = fetch(client_for(fake, tmp_path / "cache", [], max_requests=3), tmp_path / "out")
+        assert not second.complete and fake.hits == 6
+        third = fetch(client_for(fake, tmp_path / "cache", [], max_requests=3), tmp_path / "out")
+    assert third.complete and fake.hits == 8 and dict(fake.served_ok) == dict.fromkeys(ALL_LABELS, 1)
+
+
+def test_budget_reasons_tell_a_daily_budget_from_a_per_second_limit():
+    spent = httpx.Response(429, headers={"X-RateLimit-Remaining-USD": "0"}, json={"error": "x"})
+    assert budget_exhausted_reason(spent) == "X-RateLimit-Remaining-USD: 0"
+    worded = httpx.Response(429, json={"error": "Too Many Requests", "message": "Daily credits used up"})
+    assert budget_exhausted_reason(worded) == "Too Many Requests Daily credits used up"
+    per_second = httpx.Response(429, headers={"Retry-After": "1"}, json={"message": "Rate limit exceeded"})
+    assert budget_exhausted_reason(per_second) is None
+    assert budget_exhausted_reason(httpx.Response(500, text="daily budget")) is None
