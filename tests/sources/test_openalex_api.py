@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
+import sys
+import types
 from datetime import date
 
 import httpx
@@ -227,3 +230,101 @@ def test_budget_reasons_tell_a_daily_budget_from_a_per_second_limit():
     per_second = httpx.Response(429, headers={"Retry-After": "1"}, json={"message": "Rate limit exceeded"})
     assert budget_exhausted_reason(per_second) is None
     assert budget_exhausted_reason(httpx.Response(500, text="daily budget")) is None
+
+
+# --- CLI: `splitscope openalex fetch` ------------------------------------------------------------------
+
+
+def invoke(*args):
+    from typer.testing import CliRunner
+
+    from splitscope.cli import app
+
+    return CliRunner().invoke(app, ["openalex", "fetch", *args])
+
+
+def record(tmp_path):
+    """Responses recorded from the fake at the CLI's page size, to serve as a mirror."""
+    with FakeOpenAlex() as fake:
+        fetch_openalex(client_for(fake, tmp_path / "rec", []), QUERY, tmp_path / "recorded-out")
+    return tmp_path / "rec"
+
+
+def cli_args(tmp_path, mirror, *extra):
+    common = ["--source", SOURCE_ID, "--years", "2018-2024", "--cache", str(tmp_path / "c")]
+    return [
+        *common,
+        "--mirror",
+        str(mirror),
+        "--out",
+        str(tmp_path / "o"),
+        "--db",
+        str(tmp_path / "s.db"),
+        *extra,
+    ]
+
+
+def test_cli_without_the_snapshot_reader_says_what_to_do(tmp_path, monkeypatch):
+    mirror = record(tmp_path)
+    monkeypatch.delenv("OPENALEX_API_KEY")
+    monkeypatch.setitem(sys.modules, "splitscope.sources.openalex_snapshot", None)  # not merged yet
+    result = invoke(*cli_args(tmp_path, mirror))
+    assert result.exit_code == 2
+    assert "the snapshot reader (splitscope.sources.openalex_snapshot) is not installed" in result.output
+    assert "splitscope openalex ingest-snapshot" in result.output
+    _, works = read_part_files(tmp_path / "o", "works")  # the fetch itself was kept
+    assert len(works) == 5
+
+
+def test_cli_loads_through_ingest_snapshot(tmp_path, monkeypatch):
+    calls = []
+
+    @dataclasses.dataclass(frozen=True)
+    class WorkFilter:
+        years: tuple[int, int] | None = None
+
+    @dataclasses.dataclass
+    class IngestSummary:
+        papers_stored: int
+
+    def ingest_snapshot(con, snapshot_dir, work_filter, engine="duckdb", source_id=None):
+        calls.append((snapshot_dir, work_filter, source_id))
+        return IngestSummary(papers_stored=5)
+
+    stub = types.ModuleType("splitscope.sources.openalex_snapshot")
+    stub.WorkFilter, stub.ingest_snapshot = WorkFilter, ingest_snapshot
+    monkeypatch.setitem(sys.modules, "splitscope.sources.openalex_snapshot", stub)
+    result = invoke(*cli_args(tmp_path, record(tmp_path), "--json"))
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["ingest"] == {"papers_stored": 5} and summary["fetch"]["works_written"] == 5
+    assert calls == [(tmp_path / "o", WorkFilter(), f"openalex:api:source-{SOURCE_ID}-2018-2024")]
+
+
+def test_cli_dry_run_cap_and_bad_input(tmp_path, monkeypatch):
+    from splitscope.sources import openalex_workflow
+
+    with FakeOpenAlex() as fake:
+        real = openalex_workflow.make_client
+        monkeypatch.setattr(
+            openalex_workflow,
+            "make_client",
+            lambda *a, **k: real(*a, base_url=fake.url, backoff_base=0.01, timeout=0.3, **k),
+        )
+        common = ["--source", SOURCE_ID, "--years", "2018-2024", "--cache", str(tmp_path / "c")]
+        dry = invoke(*common, "--dry-run", "--json")
+        assert dry.exit_code == 0, dry.output
+        plan = json.loads(dry.stdout)["fetch"]["plan"]
+        # The CLI's page size (100): six works fit one short page; authors are a prior until it is held.
+        assert (plan["works_pages"], plan["authors_exact"], plan["authors"]) == (1, False, 12)
+        assert fake.hits == 1 and not (tmp_path / "c" / "openalex" / "snapshots").exists()
+        capped = invoke(*common, "--max-requests", "1")
+        assert capped.exit_code == 3 and "stopped after 1 requests" in capped.output
+        assert fake.hits == 2  # the count came from the cache; the works page was the one request
+        monkeypatch.delenv("OPENALEX_API_KEY")
+        keyless = invoke(*common)
+        assert keyless.exit_code == 2 and "OPENALEX_API_KEY is not set" in keyless.output
+        assert fake.hits == 2
+    for bad in ([], ["--source", SOURCE_ID, "--topic", "T1"]):
+        result = invoke(*bad, "--years", "2020")
+        assert result.exit_code == 2 and "give exactly one of --source" in result.output
