@@ -15,7 +15,8 @@ from openalex_fake_api import FILTER, SOURCE_ID, FakeOpenAlex
 
 from splitscope.errors import UnusableInputError
 from splitscope.sources import openalex
-from splitscope.sources.openalex import WorksQuery, budget_exhausted_reason, fetch_openalex
+from splitscope.sources.openalex import WorksQuery, fetch_openalex
+from splitscope.sources.openalex_budget import budget_exhausted_reason
 from splitscope.sources.polite_http import FetchError
 
 KEY = "test-key-0123456789"

@@ -20,9 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from splitscope.errors import UnusableInputError
+from splitscope.sources.openalex_budget import FetchPlan, check_openalex_response
 from splitscope.sources.openalex_write import SnapshotWriter, publish_snapshot, short_id
 from splitscope.sources.polite_http import RETRYABLE_STATUS, FetchError, PoliteClient, StoppedEarly
 
@@ -32,7 +31,6 @@ API_BASE = "https://api.openalex.org"
 WORKS_PER_PAGE = 100
 AUTHOR_BATCH_SIZE = 100  # ids OR-ed in one `openalex:` filter; 100 is the documented cap
 DEFAULT_REQUESTS_PER_SECOND = 10.0  # the API allows 100/s; a tenth of that is polite
-LIST_REQUEST_USD = 0.0001  # docs: list/filter calls cost $0.10 per 1,000; a free key has $1/day
 # Distinct authors per work before any works are held, for the first estimate only: papercopilot's
 # lists for NeurIPS/ICML/ICLR/CVPR 2018-2024 give 1.2-2.1 distinct author names per paper; 2.0, rounded
 # towards the larger venues. The estimate becomes exact once the works pages are held.
@@ -46,10 +44,6 @@ WORK_FIELDS = (
     "authorships,keywords,primary_topic,updated_date"
 )
 AUTHOR_FIELDS = "id,orcid,display_name,affiliations,last_known_institutions,updated_date"
-
-
-class BudgetExhausted(StoppedEarly):
-    """OpenAlex answered that the key's daily budget is spent."""
 
 
 @dataclass(frozen=True)
@@ -98,47 +92,6 @@ class WorksQuery:
         # The field the query filtered on travels with the records, so the output says why each is there.
         extra = {"source": "", "concept": ",concepts", "topic": ",topics"}[self.kind]
         return WORK_FIELDS + extra
-
-
-def budget_exhausted_reason(response: httpx.Response) -> str | None:
-    """Why a 429 means the daily budget is spent (not a per-second limit), or None.
-
-    OpenAlex answers 429 to both; the docs say every response carries the remaining budget in
-    X-RateLimit-Remaining-USD (older credit-based docs: X-RateLimit-Remaining), and error bodies are
-    {"error", "message"} whose text names the daily budget/credits when that is the cause.
-    """
-    if response.status_code != 429:
-        return None
-    for header in ("X-RateLimit-Remaining-USD", "X-RateLimit-Remaining"):
-        value = response.headers.get(header)
-        try:
-            if value is not None and float(value) <= 0:
-                return f"{header}: {value}"
-        except ValueError:
-            pass
-    try:
-        body = response.json()
-        text = " ".join(str(body.get(k, "")) for k in ("error", "message")) if isinstance(body, dict) else ""
-    except ValueError:
-        text = response.text[:300]
-    if re.search(r"daily|budget|credit|per day|quota", text, re.IGNORECASE):
-        return " ".join(text.split())
-    return None
-
-
-def check_openalex_response(response: httpx.Response) -> None:
-    reason = budget_exhausted_reason(response)
-    if reason is not None:
-        raise BudgetExhausted(
-            f"OpenAlex says the daily budget is spent ({reason}); everything fetched so far is cached: "
-            "run the same command again after the reset (midnight UTC)"
-        )
-    # The docs list 403 as 'rate limit exceeded; slow down' (retried); any other 401/403 is the key.
-    if response.status_code in (401, 403) and "rate limit" not in response.text.lower():
-        raise FetchError(
-            f"OpenAlex refused the request (HTTP {response.status_code}): is OPENALEX_API_KEY valid? "
-            f"{response.text[:200]!r}"
-        )
 
 
 def make_client(
@@ -245,38 +198,6 @@ def fetch_author_batch(client: PoliteClient, batch: list[str]) -> list[Any]:
     return _page(client.get_json("/authors", _authors_params(batch)), f"authors {batch[0]}…")[0]
 
 
-@dataclass
-class FetchPlan:
-    """What a fetch costs, in list requests. Works pages are exact from the count; author pages are
-    exact once every works page is held (else estimated from AUTHORS_PER_WORK_PRIOR)."""
-
-    works: int
-    works_pages: int
-    works_pages_held: int
-    authors: int
-    author_pages: int
-    author_pages_held: int
-    authors_exact: bool
-    count_requests_spent: int = 0
-
-    @property
-    def requests_to_spend(self) -> int:
-        return self.works_pages - self.works_pages_held + self.author_pages - self.author_pages_held
-
-    def describe(self, requests_per_second: float) -> str:
-        approx = "" if self.authors_exact else "~"
-        spend = self.requests_to_spend
-        seconds = spend / requests_per_second if requests_per_second > 0 else 0
-        authors_note = "" if self.authors_exact else "; estimated until the works are held"
-        return (
-            f"{self.works:,} works → {self.works_pages:,} works pages ({self.works_pages_held:,} held); "
-            f"{approx}{self.authors:,} authors → {approx}{self.author_pages:,} author pages "
-            f"({self.author_pages_held:,} held{authors_note}); {approx}{spend:,} requests to spend "
-            f"≈ ${spend * LIST_REQUEST_USD:.4f} (a free key has $1/day), ≈ {seconds:,.0f} s at "
-            f"{requests_per_second:g} req/s"
-        )
-
-
 def estimate(client: PoliteClient, query: WorksQuery, per_page: int | None = None) -> FetchPlan:
     per_page = per_page or WORKS_PER_PAGE
     before = client.stats.network_requests
@@ -362,6 +283,9 @@ def fetch_openalex(
     plan = estimate(client, query, per_page)
     result = FetchResult(query, out_dir, complete=False, plan=plan)
     say(f"openalex {query.slug}: {plan.describe(rate)}")
+    cap = client.max_network_requests
+    if cap is not None and plan.requests_to_spend > cap - client.stats.network_requests:
+        say(f"openalex {query.slug}: more than this run's cap of {cap} requests: it will stop, resumable")
     if dry_run:
         return _finish(client, result, stop_reason="dry run: nothing fetched beyond the count")
     staging = out_dir.parent / f".{out_dir.name}.partial"
