@@ -311,7 +311,6 @@ def fetch_openalex(
                 on_page("authors", index)
     except StoppedEarly as stop:
         _discard(staging, works, authors)
-        say(f"openalex {query.slug}: {stop}")
         return _finish(client, result, stop_reason=str(stop))
     except BaseException:
         _discard(staging, works, authors)
