@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -243,7 +243,6 @@ class FetchResult:
     stop_reason: str | None = None
     requests_made: int = 0  # successful network fetches (what the budget pays for)
     network_attempts: int = 0  # every HTTP attempt, retries included
-    messages: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
