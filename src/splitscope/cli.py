@@ -558,5 +558,58 @@ def openalex_ingest_snapshot(
             typer.echo(f"manifest: {problem}")
 
 
+@openalex_app.command("fetch")
+def openalex_fetch(
+    years: Annotated[str, typer.Option("--years", help="Publication year or range, e.g. 2018-2024.")],
+    source: Annotated[
+        str | None, typer.Option("--source", help="OpenAlex source (venue) id(s), e.g. S4306420609.")
+    ] = None,
+    concept: Annotated[str | None, typer.Option("--concept", help="OpenAlex concept id(s), C…")] = None,
+    topic: Annotated[str | None, typer.Option("--topic", help="OpenAlex topic id(s), T…")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Snapshot-layout output (default <cache>/openalex/snapshots/…)."),
+    ] = None,
+    mirror: Annotated[Path | None, typer.Option("--mirror", help="Recorded responses; no network.")] = None,
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="Cache root; also the resume checkpoint.")
+    ] = None,
+    max_requests: Annotated[
+        int | None, typer.Option("--max-requests", help="Stop (resumable) after N requests.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only estimate the requests a fetch spends.")
+    ] = False,
+    rate: Annotated[float, typer.Option("--rate", help="Requests per second at most.")] = 10.0,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Fetch a venue's, concept's or topic's works and their authors from the OpenAlex API, and load them.
+    Needs OPENALEX_API_KEY unless --mirror serves every request."""
+    from splitscope.config import load_settings
+    from splitscope.sources.openalex_workflow import fetch_and_ingest, parse_query
+
+    settings = load_settings(db=db, cache=cache, mirror=mirror)
+    query = run(lambda: parse_query(source, concept, topic, years))
+    say = None if as_json else (lambda text: err_console.print(text, markup=False, highlight=False))
+    summary = run(lambda: fetch_and_ingest(settings, query, out, max_requests, dry_run, rate, say))
+    fetched = summary["fetch"]
+    if as_json:
+        print_json(summary)
+    elif fetched["complete"]:
+        typer.echo(
+            f"{query.source_id}: {fetched['works_written']} works, {fetched['authors_written']} authors "
+            f"from {fetched['requests_made']} requests; written to {fetched['out_dir']} and loaded"
+        )
+    if not fetched["complete"] and not dry_run:
+        run(lambda: _raise_stopped(fetched["stop_reason"]))
+
+
+def _raise_stopped(message: str) -> None:
+    from splitscope.sources.polite_http import StoppedEarly
+
+    raise StoppedEarly(message)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -25,6 +25,11 @@ class Settings:
     mirror_dir: Path | None
     engine: str = "duckdb"
 
+    def source_cache(self, source: str) -> Path:
+        """A source's own folder under the cache root: its responses (the resume checkpoint) and what
+        it derives from them, e.g. `.splitscope-cache/openalex/`."""
+        return self.cache_dir / source
+
 
 def load_settings(
     db: Path | str | None = None,

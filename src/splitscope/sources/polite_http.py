@@ -4,6 +4,9 @@ The cache doubles as the resume checkpoint: every successful response is written
 derived from (method, url, body) before the caller sees it, so a crashed fetch restarts where it stopped
 and never asks the server twice for the same page. A mirror directory holds recorded responses under the
 same keys and is read instead of the network (offline runs, tests).
+
+Secrets (an API key sent as a query parameter) go on the wire only: they are not part of the cache key
+nor of anything written, so a cache recorded with one key replays with another, or with none.
 """
 
 from __future__ import annotations
@@ -31,6 +34,17 @@ class FetchError(SplitscopeError):
     """A request failed for good (retries exhausted, or a status that retrying cannot fix)."""
 
     exit_code = 2
+
+
+class StoppedEarly(FetchError):
+    """The fetch stopped on purpose (request cap reached, server-side budget spent) before finishing;
+    everything fetched so far is in the cache, so the same call resumes there. Exit code 3."""
+
+    exit_code = 3
+
+
+class RequestLimitReached(StoppedEarly):
+    """The client's own cap on network requests (`max_network_requests`) was reached."""
 
 
 def request_key(method: str, url: str, body: Any = None) -> str:
@@ -99,6 +113,13 @@ class PoliteClient:
     headers: dict[str, str] = field(default_factory=dict)
     transport: httpx.BaseTransport | None = None
     sleep: Callable[[float], None] = time.sleep
+    secret_params: dict[str, str] = field(default_factory=dict)  # sent, never keyed nor written
+    keyed_by_path: bool = False  # key on path+query only, so recordings replay against any host
+    retryable_status: frozenset[int] = frozenset(RETRYABLE_STATUS)
+    # Called on every HTTP response before the status is judged; raises to stop (e.g. a spent budget).
+    check_response: Callable[[httpx.Response], None] | None = None
+    max_network_requests: int | None = None  # attempts, retries included: a hard cap on spending
+    network_refusal: str | None = None  # when set, going to the network raises FetchError(this)
     stats: FetchStats = field(default_factory=FetchStats)
     _last_request: float = 0.0
     _client: httpx.Client | None = None
@@ -129,15 +150,35 @@ class PoliteClient:
     def post_json(self, path: str, body: Any, params: dict[str, Any] | None = None) -> Any:
         return self._fetch("POST", path, params, body)
 
-    def _fetch(self, method: str, path: str, params: dict[str, Any] | None, body: Any) -> Any:
-        url = self._url(path, params)
-        key = request_key(method, url, body)
+    def _key(self, method: str, url: str, body: Any) -> str:
+        if self.keyed_by_path:
+            return request_key(method, httpx.URL(url).raw_path.decode("ascii"), body)
+        return request_key(method, url, body)
+
+    def _held_path(self, key: str) -> tuple[Path, str] | None:
         for folder, counter in ((self.mirror_dir, "mirror_hits"), (self.cache_dir, "cache_hits")):
             if folder is not None and (folder / f"{key}.json").exists():
-                setattr(self.stats, counter, getattr(self.stats, counter) + 1)
-                return json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))["body"]
+                return folder / f"{key}.json", counter
+        return None
+
+    def held_json(self, path: str, params: dict[str, Any] | None = None, method: str = "GET") -> Any:
+        """The recorded body of a request if the mirror or the cache holds it, else None; never the
+        network (for estimating what a fetch would still spend)."""
+        url = self._url(path, params)
+        held = self._held_path(self._key(method, url, None))
+        return None if held is None else json.loads(held[0].read_text(encoding="utf-8"))["body"]
+
+    def _fetch(self, method: str, path: str, params: dict[str, Any] | None, body: Any) -> Any:
+        url = self._url(path, params)
+        key = self._key(method, url, body)
+        held = self._held_path(key)
+        if held is not None:
+            setattr(self.stats, held[1], getattr(self.stats, held[1]) + 1)
+            return json.loads(held[0].read_text(encoding="utf-8"))["body"]
         if self.mirror_dir is not None:  # a mirror means offline: never fall through to the network
             raise FetchError(f"{method} {url}: not in the mirror {self.mirror_dir} (offline mode)")
+        if self.network_refusal is not None:
+            raise FetchError(self.network_refusal)
         value = self._fetch_network(method, url, body)
         self.stats.by_key[key] = self.stats.by_key.get(key, 0) + 1
         if self.cache_dir is not None:
@@ -162,10 +203,18 @@ class PoliteClient:
         for attempt in range(self.max_retries + 1):
             if attempt:
                 self.stats.retries += 1
+            cap = self.max_network_requests
+            if cap is not None and self.stats.network_requests >= cap:
+                raise RequestLimitReached(
+                    f"stopped after {self.stats.network_requests} requests (the cap this run); everything "
+                    "fetched so far is cached: run the same command again to continue"
+                )
             self._wait_turn()
             self.stats.network_requests += 1
+            # httpx's `params=` would replace the URL's query, so secrets are merged in explicitly.
+            wire_url = httpx.URL(url).copy_merge_params(self.secret_params) if self.secret_params else url
             try:
-                response = self._http().request(method, url, json=body)
+                response = self._http().request(method, wire_url, json=body)
             except httpx.TimeoutException:
                 problem = "timed out"
                 self._sleep(self._backoff(attempt))
@@ -174,7 +223,9 @@ class PoliteClient:
                 problem = f"connection failed ({exc.__class__.__name__})"
                 self._sleep(self._backoff(attempt))
                 continue
-            if response.status_code in RETRYABLE_STATUS:
+            if self.check_response is not None:
+                self.check_response(response)
+            if response.status_code in self.retryable_status:
                 problem = f"HTTP {response.status_code}"
                 wait = retry_after_seconds(response)
                 if wait is not None and wait > self.max_retry_after:
