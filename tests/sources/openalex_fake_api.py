@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
+
+from local_fake_server import LocalFakeServer
 
 OA = "https://openalex.org/"
 SOURCE_ID = "S4306420609"
@@ -158,37 +159,19 @@ def _select(record, select):
     return {k: v for k, v in record.items() if k in select.split(",")} if select else record
 
 
-class FakeOpenAlex:
+class FakeOpenAlex(LocalFakeServer):
     """faults: {label: [fault, ...]} consumed one per attempt. Labels: 'count', 'works@<page from 0>',
     'authors@<first id>'. Faults: '429' (per-second limit, Retry-After 2), 'budget' (429, daily budget
     spent), '500', 'stall' (answers after stall_seconds), 'truncate' (half a body), 'cut' (connection
     closed mid-body)."""
 
     def __init__(self, faults=None, stall_seconds=0.6):
-        self.faults = {k: list(v) for k, v in (faults or {}).items()}
-        self.stall_seconds = stall_seconds
-        self.attempts: Counter[str] = Counter()
-        self.served_ok: Counter[str] = Counter()
         self.api_keys: Counter[str] = Counter()
-        self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        super().__init__(faults, stall_seconds)
 
     @property
     def hits(self):
         return sum(self.attempts.values())
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
     def _works(self, query):
         wanted = WORKS if query.get("filter", [""])[0] == FILTER else []

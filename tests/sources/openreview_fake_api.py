@@ -4,11 +4,11 @@ shape, and injects faults (429 with Retry-After, 500, a stalled response, a trun
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
+
+from local_fake_server import LocalFakeServer
 
 
 def _v(value):
@@ -85,30 +85,9 @@ PROFILES = [
 ]
 
 
-class FakeOpenReview:
+class FakeOpenReview(LocalFakeServer):
     """faults: {request label: [fault, ...]} consumed one per attempt. Labels: 'notes@<offset>' and
     'profiles@<first id of the batch>'. Faults: '429', '500', 'stall', 'truncate', '429-reset'."""
-
-    def __init__(self, faults=None, stall_seconds=1.0):
-        self.faults = {k: list(v) for k, v in (faults or {}).items()}
-        self.stall_seconds = stall_seconds
-        self.attempts: Counter[str] = Counter()
-        self.served_ok: Counter[str] = Counter()
-        self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
     def _answer(self, method, path, query, body):
         if method == "GET" and path == "/notes":
