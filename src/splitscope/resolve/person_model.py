@@ -191,8 +191,8 @@ def prior_from_names(names: pd.Series) -> float:
     Measured without ids, so the build and `eval persons` (which hides the ids) use the same prior, and it
     scales with the data (a pair count over n² pairs). On ICLR 2021-22 + ICML 2023 it is 0.92e-4 against
     1.02e-4 from the OpenReview ids: namesakes and one person's spelling variants about cancel out. On
-    stage-2 fragments it overstates (most same-name fragment pairs left are namesakes), which errs
-    towards precision.
+    stage-2 fragments it overstates (many same-name fragment pairs left are namesakes), which the fragment
+    threshold, chosen on data, absorbs.
     """
     n = int(names.notna().sum())
     if n < 2:
