@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from splitscope.config import load_settings
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 
 
 def talent_section(con: duckdb.DuckDBPyConnection) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from splitscope.config import load_settings
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 
 BUDGET_SECONDS = 30.0
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from splitscope.build import build
 from splitscope.config import shared_data_dir
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 from splitscope.sources.paperlists import discover_paperlists
 from splitscope.store import connect
 

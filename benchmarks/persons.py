@@ -14,10 +14,11 @@ import time
 from pathlib import Path
 
 from splitscope.build import build
-from splitscope.config import shared_data_dir, using_shared_dir
-from splitscope.filters import Selection
+from splitscope.config import shared_data_dir
+from splitscope.resolve.affiliation_store import resolve_affiliations
+from splitscope.resolve.affiliations import default_resolver
 from splitscope.resolve.persons import link_persons
-from splitscope.resolve.steps import resolve_affiliations
+from splitscope.selection import Selection
 from splitscope.store import connect
 
 
@@ -27,10 +28,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.shared is None:
         raise SystemExit("benchmarks/persons.py: no ../shared/data (give --shared)")
-    with tempfile.TemporaryDirectory() as tmp, using_shared_dir(args.shared):
+    with tempfile.TemporaryDirectory() as tmp:
         con = connect(Path(tmp) / "bench.duckdb")
         build(con, Selection(), args.shared / "paperlists", args.shared, progress=False, post_ingest=False)
-        resolve_affiliations(con)
+        resolve_affiliations(con, default_resolver(args.shared))
 
         start = time.perf_counter()
         baseline_persons = con.execute("""

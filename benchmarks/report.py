@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 from splitscope.config import load_settings
-from splitscope.filters import parse_selection
 from splitscope.report.gather import gather_tables
 from splitscope.report.render import render_report
+from splitscope.selection import parse_selection
 from splitscope.store import connect
 
 BUDGET_SECONDS = 20.0

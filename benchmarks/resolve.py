@@ -24,13 +24,13 @@ import duckdb
 
 from splitscope.build import build
 from splitscope.config import shared_data_dir
-from splitscope.filters import Selection
 from splitscope.orgs.universities import WORLD_UNIVERSITIES_FILE, read_world_universities
 from splitscope.resolve import gazetteer
 from splitscope.resolve.affiliation_store import resolve_affiliations
 from splitscope.resolve.affiliations import default_resolver
 from splitscope.resolve.eval_affiliations import label_code
 from splitscope.resolve.normalise import normalise
+from splitscope.selection import Selection
 from splitscope.store import connect
 
 LABELS_CONVENTION = {"HK": "CN", "MO": "CN", "TW": "CN"}

@@ -4,7 +4,7 @@ import json
 import os
 
 from splitscope.build import build
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 
 
 def write(mirror, venue, year, records, raw: bytes | None = None):

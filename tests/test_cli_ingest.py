@@ -48,7 +48,7 @@ def test_truncated_file_is_a_one_line_error_with_exit_2_and_keeps_the_rest(tmp_p
 def test_status_without_store_exits_2(tmp_path):
     result = runner.invoke(app, ["status", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2
-    assert "no store here yet" in result.stderr
+    assert "none.duckdb: no such store" in result.stderr
 
 
 def test_build_and_status_human_output(tmp_path):

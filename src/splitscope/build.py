@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,19 +20,16 @@ from pathlib import Path
 import duckdb
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from splitscope.config import using_shared_dir
+from splitscope.config import load_settings, shared_data_dir
 from splitscope.errors import SplitscopeError, UnusableInputError
-from splitscope.filters import Selection
-from splitscope.resolve.steps import STANDARD_STEPS
+from splitscope.resolve import steps as post_ingest_steps
+from splitscope.resolve.affiliations import AffiliationResolver, default_resolver
+from splitscope.selection import Selection
 from splitscope.sources import conference_csv, openreview_authors, paperlists
 from splitscope.sources.reading import RawInput, read_input
 from splitscope.sources.rows import SourceBatch
 from splitscope.store.keys import check_unique_keys
 from splitscope.store.write import FileStamp, replace_sources, stored_sha256, stored_stamp_matches
-
-# Steps run after ingestion, in order, each `step(con)`: resolution, linkage and what derives from them
-# (resolve/steps.py). They must be idempotent: build runs them every time.
-POST_INGEST_STEPS: list[Callable[[duckdb.DuckDBPyConnection], object]] = list(STANDARD_STEPS)
 
 # Units are written in groups of about this many rows per transaction (each commit maintains the
 # primary-key indexes; measured: one commit per file made writing 3x slower than parsing).
@@ -288,11 +285,12 @@ def build(
     progress: bool = True,
     workers: int | None = None,
     post_ingest: bool = True,
+    resolver: AffiliationResolver | None = None,
 ) -> BuildSummary:
     """Ingest every selected paper list under `mirror_dir`, the matching openreview-authors files and the
-    conference CSV from `shared_dir`, then run POST_INGEST_STEPS (unless `post_ingest` is False: the
-    ingestion benchmark times ingestion alone). Unusable files are reported in `summary.errors` (their
-    previously stored rows stay); everything else is loaded."""
+    conference CSV from `shared_dir`, then run the post-ingestion steps of resolve/steps.py (unless
+    `post_ingest` is False: the ingestion benchmark times ingestion alone). Unusable files are reported
+    in `summary.errors` (their previously stored rows stay); everything else is loaded."""
     if not mirror_dir.is_dir():
         raise UnusableInputError(f"{mirror_dir}: paper-list mirror directory not found")
     authors_dir = shared_dir / "openreview-authors" if shared_dir else None
@@ -315,18 +313,17 @@ def build(
             _load_csv(con, csv_path, selection, changed, summary)
     check_unique_keys(con)
     if post_ingest:
-        with using_shared_dir(shared_dir):
-            summary.post_ingest_steps = run_post_ingest_steps(con)
+        summary.post_ingest_steps = run_post_ingest_steps(con, resolver or default_resolver(shared_dir))
     return summary
 
 
-def run_post_ingest_steps(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Resolution, linkage and what derives from them; also run after an OpenReview fetch."""
-    names = []
-    for step in POST_INGEST_STEPS:
-        step(con)
-        names.append(step.__name__)
-    return names
+def run_post_ingest_steps(
+    con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver | None = None
+) -> list[str]:
+    """Resolution, linkage and what derives from them; also run after an OpenReview or OpenAlex load."""
+    return post_ingest_steps.run_post_ingest_steps(
+        con, resolver or default_resolver(shared_data_dir(), load_settings().ror_registry_file)
+    )
 
 
 @contextmanager

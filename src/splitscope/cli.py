@@ -115,10 +115,11 @@ def print_build_summary(summary: Any) -> None:
 @app.command("status")
 def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Papers, authorships, affiliation mentions and quarantined records per venue-year, with coverage."""
-    from splitscope.ingest_command import open_store_read_only
+    from splitscope.config import load_settings
     from splitscope.status import store_status
+    from splitscope.store import open_store
 
-    status = run(lambda: store_status(open_store_read_only(db))).to_dict()
+    status = run(lambda: store_status(open_store(load_settings(db=db).db_path))).to_dict()
     if as_json:
         print_json(status)
         return
@@ -192,9 +193,12 @@ def resolve_command(
     """Resolve one affiliation string: organisation, country, sector, method, confidence and evidence."""
     from dataclasses import asdict
 
-    from splitscope.resolve.steps import shared_resolver
+    from splitscope.config import load_settings
+    from splitscope.resolve.affiliations import default_resolver
 
-    answer = run(lambda: shared_resolver().resolve(text, email_domain))
+    settings = load_settings()
+    resolver = default_resolver(settings.shared_dir, settings.ror_registry_file)
+    answer = run(lambda: resolver.resolve(text, email_domain))
     if json_out:
         print_json(asdict(answer))
         return
@@ -210,10 +214,13 @@ def orgs_show_command(
     """Print a registry entry (looked up by id, else by any of its names)."""
     from dataclasses import asdict
 
+    from splitscope.config import load_settings
     from splitscope.orgs.lookup import find_orgs
-    from splitscope.resolve.steps import shared_resolver
+    from splitscope.resolve.affiliations import default_resolver
 
-    found = run(lambda: find_orgs(shared_resolver(), name))
+    settings = load_settings()
+    resolver = default_resolver(settings.shared_dir, settings.ror_registry_file)
+    found = run(lambda: find_orgs(resolver, name))
     if json_out:
         print_json([asdict(org) for org in found])
         return
@@ -280,9 +287,9 @@ def person_command(
     """A person's papers by year with organisation and country, and why the records were linked."""
     from splitscope.config import load_settings
     from splitscope.resolve.person_lookup import person_report
-    from splitscope.store import open_existing
+    from splitscope.store import open_store
 
-    persons = run(lambda: person_report(open_existing(load_settings(db=db).db_path), query))
+    persons = run(lambda: person_report(open_store(load_settings(db=db).db_path), query))
     if json_out:
         print_json(persons)
         return
@@ -343,7 +350,7 @@ def talent_command(
     """Careers, balance, flows, moves, returns, retention, sectors and concentration (docs/talent.md)."""
     from splitscope.analysis.talent import run_talent, talent_json
     from splitscope.config import load_settings
-    from splitscope.filters import parse_selection
+    from splitscope.selection import parse_selection
 
     selection = run(lambda: parse_selection(venues, years))
     tables = run(

@@ -1,11 +1,11 @@
-"""Paths and settings, from explicit arguments first, then SPLITSCOPE_* environment variables."""
+"""Paths and settings, from explicit arguments first, then SPLITSCOPE_* environment variables.
+
+Settings are passed down as arguments: no module keeps a path in a global or a context variable.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,47 +23,36 @@ class Settings:
     db_path: Path
     cache_dir: Path
     mirror_dir: Path | None
-    engine: str = "duckdb"
+    shared_dir: Path | None = None  # the data bundle (../shared/data): reference lists, enrichment files
 
     def source_cache(self, source: str) -> Path:
         """A source's own folder under the cache root: its responses (the resume checkpoint) and what
         it derives from them, e.g. `.splitscope-cache/openalex/`."""
         return self.cache_dir / source
 
+    @property
+    def ror_registry_file(self) -> Path:
+        """Where `splitscope orgs import-ror` writes by default and resolution looks for it."""
+        return self.cache_dir / "orgs" / "ror.yaml"
+
 
 def load_settings(
     db: Path | str | None = None,
     cache: Path | str | None = None,
     mirror: Path | str | None = None,
-    engine: str | None = None,
+    shared: Path | str | None = None,
 ) -> Settings:
     return Settings(
         db_path=Path(db) if db else (_env_path("SPLITSCOPE_DB") or Path(DEFAULT_DB)),
         cache_dir=Path(cache) if cache else (_env_path("SPLITSCOPE_CACHE") or Path(DEFAULT_CACHE)),
         mirror_dir=Path(mirror) if mirror else _env_path("SPLITSCOPE_MIRROR"),
-        engine=engine or os.environ.get("SPLITSCOPE_ENGINE", "duckdb"),
+        shared_dir=Path(shared) if shared else shared_data_dir(),
     )
 
 
-# `splitscope build --shared DIR` sets this for the steps it runs (they take only a connection).
-_shared_override: ContextVar[Path | None] = ContextVar("shared_override", default=None)
-
-
-@contextmanager
-def using_shared_dir(path: Path | None) -> Iterator[None]:
-    token = _shared_override.set(path)
-    try:
-        yield
-    finally:
-        _shared_override.reset(token)
-
-
 def shared_data_dir() -> Path | None:
-    """The ../shared/data bundle, if present: the directory `build --shared` was given, else
-    SPLITSCOPE_SHARED, else ../shared/data beside the repository (or the working directory)."""
-    override = _shared_override.get()
-    if override is not None:
-        return override if override.is_dir() else None
+    """The ../shared/data bundle, if present: SPLITSCOPE_SHARED, else ../shared/data beside the
+    repository (or beside the working directory)."""
     env = _env_path("SPLITSCOPE_SHARED")
     if env:
         return env if env.is_dir() else None

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from splitscope.build import BuildSummary, build
 from splitscope.config import load_settings, shared_data_dir
 from splitscope.errors import UnusableInputError
-from splitscope.filters import parse_selection
+from splitscope.resolve.affiliations import default_resolver
+from splitscope.selection import parse_selection
 from splitscope.sources.fetch import fetch_paperlists
 from splitscope.store import connect
 
@@ -43,13 +42,7 @@ def run_build(
     mirror_dir = resolve_mirror(mirror, shared, settings.cache_dir, venues, years)
     con = connect(settings.db_path)
     try:
-        return build(con, selection, mirror_dir, shared, progress=progress)
+        resolver = default_resolver(shared, settings.ror_registry_file)
+        return build(con, selection, mirror_dir, shared, progress=progress, resolver=resolver)
     finally:
         con.close()
-
-
-def open_store_read_only(db: Path | None) -> duckdb.DuckDBPyConnection:
-    path = load_settings(db=db).db_path
-    if not Path(path).exists():
-        raise UnusableInputError(f"{path}: no store here yet (run `splitscope build` first)")
-    return connect(path, read_only=True)

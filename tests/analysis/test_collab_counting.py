@@ -22,7 +22,7 @@ from collab_builders import add_paper, one
 
 from splitscope.analysis.collaboration import MIX_CATEGORIES, collab_tables
 from splitscope.errors import UnusableInputError
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 
 
 @pytest.fixture()

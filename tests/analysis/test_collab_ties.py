@@ -16,7 +16,7 @@ from splitscope.analysis import ties
 from splitscope.analysis.collaboration import collab_tables
 from splitscope.analysis.ties import pair_label, windows_for
 from splitscope.errors import UnusableInputError
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 
 US, CN, GB = one("US", "mit"), one("CN", "thu"), one("GB", "ox")
 

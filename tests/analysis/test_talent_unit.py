@@ -11,7 +11,7 @@ from splitscope.analysis.concentration import concentration_table
 from splitscope.analysis.origin import build_origin
 from splitscope.analysis.talent import talent_tables
 from splitscope.errors import UnusableInputError
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 
 RESAMPLES = 200
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from splitscope.build import build
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 from splitscope.status import store_status
 from splitscope.store import connect
 

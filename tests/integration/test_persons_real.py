@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from splitscope.build import build
-from splitscope.filters import Selection
 from splitscope.resolve.eval_persons import evaluate
 from splitscope.resolve.person_lookup import person_report
 from splitscope.resolve.persons import link_persons
+from splitscope.selection import Selection
 from splitscope.store import connect
 
 pytestmark = pytest.mark.integration

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from splitscope.filters import Selection
+from splitscope.build import build
+from splitscope.selection import Selection
 from splitscope.store import connect
 
 pytestmark = pytest.mark.integration
@@ -19,17 +20,10 @@ CORPUS = Selection(venues=("nips", "icml", "iclr"), years=(2010, 2024))
 
 @pytest.fixture(scope="module")
 def real_store(shared_data, tmp_path_factory):
-    build_module = pytest.importorskip(
-        "splitscope.build", reason="ingestion (splitscope.build) not on main yet"
-    )
-    if not build_module.POST_INGEST_STEPS:
-        pytest.skip("no resolution/linkage step registered in splitscope.build yet")
     con = connect(tmp_path_factory.mktemp("talent") / "store.duckdb")
-    build_module.build(con, CORPUS, shared_data / "paperlists", shared_data, progress=False)
+    build(con, CORPUS, shared_data / "paperlists", shared_data, progress=False)
     for table in ("authorship_affiliations", "authorship_person"):
-        if not con.execute(f"select count(*) from {table}").fetchone()[0]:
-            con.close()
-            pytest.skip(f"{table} is empty after build: resolution/linkage not registered on main yet")
+        assert con.execute(f"select count(*) from {table}").fetchone()[0], f"{table} is empty after build"
     yield con
     con.close()
 

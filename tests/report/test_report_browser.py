@@ -12,8 +12,8 @@ import pytest
 from chromium_page import chromium_path, drawn_plots, load_page, screenshot
 from synthetic_tables import synthetic_gathered
 
-from splitscope.filters import Selection
 from splitscope.report.render import render_report
+from splitscope.selection import Selection
 
 pytestmark = [
     pytest.mark.browser,

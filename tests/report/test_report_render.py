@@ -10,10 +10,10 @@ import pytest
 from plotly.offline import get_plotlyjs
 from synthetic_tables import synthetic_gathered, top_orgs, work_country_share
 
-from splitscope.filters import Selection
 from splitscope.report.charts import script_safe_json
 from splitscope.report.gather import Provider, gather_tables
 from splitscope.report.render import render_report
+from splitscope.selection import Selection
 
 
 @pytest.fixture(scope="module")

@@ -72,23 +72,12 @@ def test_the_model_separates_namesakes_and_links_the_same_researcher():
 
 
 @pytest.mark.spark
-def test_the_same_settings_run_on_spark(tmp_path):
-    pyspark = pytest.importorskip("pyspark")
-    from splink.backends.spark import SparkAPI, similarity_jar_location
+def test_the_same_settings_run_on_spark(spark):
+    from splink.backends.spark import SparkAPI
 
     frame = records()
-    spark = (
-        pyspark.sql.SparkSession.builder.master("local[1]")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.ui.enabled", "false")
-        .config("spark.jars", similarity_jar_location())  # Splink's string-similarity UDFs (bundled jar)
-        .getOrCreate()
-    )
-    spark.sparkContext.setCheckpointDir(str(tmp_path / "checkpoints"))
-    try:  # both stages, records and fragments, on Splink's Spark backend
-        predicted, linked = _link(frame, lambda: SparkAPI(spark_session=spark))
-    finally:
-        spark.stop()
+    # both stages, records and fragments, on Splink's Spark backend
+    predicted, linked = _link(frame, lambda: SparkAPI(spark_session=spark))
     assert linked.models is not None and linked.models.fragments is not None
     scores = b_cubed_and_pairwise(predicted, list(frame["truth"]))
     assert scores["b3_precision"] > 0.95 and scores["b3_recall"] > 0.6

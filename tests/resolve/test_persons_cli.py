@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from splitscope.build import build
 from splitscope.cli import app
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 from splitscope.store import connect
 
 pytestmark = pytest.mark.integration

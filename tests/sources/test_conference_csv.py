@@ -7,7 +7,7 @@ import pytest
 
 from splitscope.build import build
 from splitscope.errors import UnusableInputError
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 from splitscope.sources.conference_csv import parse_conference_csv
 from splitscope.sources.reading import RawInput, read_input
 

@@ -7,7 +7,7 @@ import pytest
 from tenacity import wait_none
 
 from splitscope.errors import UnusableInputError
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 from splitscope.sources import fetch
 
 BODY = b'[{"id": "1", "title": "T", "author": "A"}]'

@@ -396,18 +396,6 @@ def test_generated_snapshot_counts_match_the_generator(generated, tmp_path: Path
     assert len(list((root / "data" / "works").glob("updated_date=*"))) == 4
 
 
-@pytest.fixture(scope="module")
-def spark():
-    """One local[2] session for this module's Spark tests, stopped afterwards so that a later test that
-    configures its own session (Splink's jars) is not handed this one."""
-    pytest.importorskip("pyspark")
-    from splitscope.engines.spark import spark_session
-
-    session = spark_session("local[2]")
-    yield session
-    session.stop()
-
-
 @pytest.mark.spark
 def test_duckdb_and_spark_give_identical_tables(spark, generated, snapshot: Path, tmp_path: Path) -> None:
     for name, root in (("generated", generated[0]), ("hand", snapshot)):

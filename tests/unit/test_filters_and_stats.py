@@ -5,7 +5,7 @@ import pytest
 
 from splitscope.analysis.stats import bootstrap_share
 from splitscope.errors import UnusableInputError
-from splitscope.filters import parse_selection
+from splitscope.selection import parse_selection
 
 
 def test_selection_parses_sets_ranges_and_rejects_garbage():

@@ -22,7 +22,7 @@ import pandas as pd
 
 from splitscope.analysis.result import Coverage, MetricTable
 from splitscope.errors import UnusableInputError
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 
 COHORTS = ("all", "top")
 

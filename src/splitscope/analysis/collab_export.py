@@ -15,8 +15,8 @@ from splitscope.analysis.collaboration import collab_tables
 from splitscope.analysis.result import MetricTable
 from splitscope.analysis.stats import DEFAULT_RESAMPLES
 from splitscope.errors import UnusableInputError
-from splitscope.filters import parse_selection
-from splitscope.store import connect
+from splitscope.selection import parse_selection
+from splitscope.store import open_store
 
 SCHEMA_ID = "splitscope.collab/1"
 
@@ -33,11 +33,9 @@ def run_collab(
 ) -> dict[str, MetricTable]:
     """Parse the selection, open the store read-only and compute every collaboration table."""
     selection = parse_selection(venues, years)
-    if not db_path.exists():
-        raise UnusableInputError(f"{db_path}: no such store; run `splitscope build` first (or pass --db)")
-    con = connect(db_path, read_only=True)
+    con = open_store(db_path)
     try:
-        papers = _count_papers(con, db_path)
+        papers = _count_papers(con)
         if papers == 0:
             raise UnusableInputError(f"{db_path}: the store holds no papers; run `splitscope build` first")
         return collab_tables(con, selection, topic, window, grouping, persons=persons, resamples=resamples)
@@ -45,11 +43,8 @@ def run_collab(
         con.close()
 
 
-def _count_papers(con, db_path: Path) -> int:
-    try:
-        row = con.execute("select count(*) from papers").fetchone()
-    except Exception as exc:  # duckdb raises CatalogException for a file that is not a splitscope store
-        raise UnusableInputError(f"{db_path}: not a splitscope store (no papers table)") from exc
+def _count_papers(con) -> int:
+    row = con.execute("select count(*) from papers").fetchone()
     return int(row[0]) if row else 0
 
 

@@ -26,7 +26,7 @@ from splitscope.analysis.stats import DEFAULT_RESAMPLES
 from splitscope.analysis.topics import TopicQuery, parse_topic
 from splitscope.analysis.totals import ResampledTotals, category_codes
 from splitscope.errors import UnusableInputError
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 
 MIX_CATEGORIES = ("us_cn", "us_only", "cn_only", "us_intl_no_cn", "cn_intl_no_us", "other")
 GROUP_COLS = ["scope", "cohort", "year"]

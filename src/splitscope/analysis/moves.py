@@ -21,7 +21,7 @@ import pandas as pd
 from splitscope.analysis.careers import fetch_row
 from splitscope.analysis.result import Coverage, MetricTable
 from splitscope.analysis.stats import DEFAULT_RESAMPLES, bootstrap_category_shares
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 
 FOCUS_PAIRS = (("US", "CN"), ("CN", "US"))
 

@@ -13,7 +13,7 @@ import pandas as pd
 from splitscope.analysis.paper_sets import PaperSetCounts
 from splitscope.analysis.result import Coverage, MetricTable
 from splitscope.analysis.ties import pair_label_sql, windows_for
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 
 TOP_PAIRS_PER_CLASS = 25
 CROSS_BORDER_CLASSES = ("US-CN", "US-other", "CN-other")

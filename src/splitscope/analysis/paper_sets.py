@@ -21,7 +21,7 @@ import duckdb
 
 from splitscope.analysis.topics import TopicQuery, topic_sql
 from splitscope.errors import UnusableInputError
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 
 # Country groupings a user may ask for. Without one, ISO alpha-2 codes are used as resolved:
 # Hong Kong, Macao and Taiwan stay separate from CN.

@@ -17,9 +17,8 @@ from splitscope.analysis.moves import build_anchor_runs, moves_tables, retention
 from splitscope.analysis.origin import build_origin, require_education_origin
 from splitscope.analysis.result import Coverage, MetricTable
 from splitscope.analysis.stats import DEFAULT_RESAMPLES, bootstrap_category_shares
-from splitscope.errors import UnusableInputError
-from splitscope.filters import Selection
-from splitscope.store.db import quiet
+from splitscope.selection import Selection
+from splitscope.store import open_store
 
 
 def _population_year_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -206,18 +205,8 @@ def run_talent(
     include_careers: bool = False,
 ) -> dict[str, MetricTable]:
     """Open a built store read-only and compute every talent table (what `splitscope talent` calls)."""
-    if not Path(db_path).is_file():
-        raise UnusableInputError(f"{db_path}: no such store; run `splitscope build` first or pass --db")
+    con = open_store(db_path, require=REQUIRED_TABLES)
     try:
-        con = quiet(duckdb.connect(str(db_path), read_only=True))
-    except duckdb.Error as exc:
-        raise UnusableInputError(f"{db_path}: cannot open as a DuckDB store ({exc})") from None
-    try:
-        missing = [t for t in REQUIRED_TABLES if not _has_table(con, t)]
-        if missing:
-            raise UnusableInputError(
-                f"{db_path}: store lacks table(s) {', '.join(missing)}; run `splitscope build`"
-            )
         return talent_tables(
             con, selection, cohort, origin, resamples=resamples, include_careers=include_careers
         )
@@ -226,8 +215,3 @@ def run_talent(
 
 
 REQUIRED_TABLES = ("papers", "authorships", "authorship_affiliations", "authorship_person")
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    query = "select count(*) from information_schema.tables where table_name = ?"
-    return bool(fetch_row(con, query, [name])[0])

@@ -27,7 +27,7 @@ from splitscope.analysis.result import Coverage, MetricTable
 from splitscope.analysis.stats import DEFAULT_RESAMPLES
 from splitscope.analysis.totals import percentile_interval, resampled_profile_sums
 from splitscope.errors import UnusableInputError
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 
 MAX_AUTHORS_FOR_TIES = 30
 PAIR_CLASSES = ("US-CN", "US-US", "CN-CN", "US-other", "CN-other", "other", "unknown")

@@ -6,10 +6,9 @@ from pathlib import Path
 
 from splitscope.analysis.claims import load_claims
 from splitscope.config import load_settings
-from splitscope.errors import UnusableInputError
-from splitscope.filters import parse_selection
 from splitscope.report.render import ReportResult, render_report
-from splitscope.store import connect
+from splitscope.selection import parse_selection
+from splitscope.store import open_store
 
 
 def report_from_store(
@@ -22,9 +21,7 @@ def report_from_store(
     selection = parse_selection(venues, years)
     load_claims(claims_file)  # a bad claims file is reported before the store is opened
     db_path = load_settings(db=db).db_path
-    if not db_path.exists():
-        raise UnusableInputError(f"{db_path}: no such store; run `splitscope build` first")
-    con = connect(db_path, read_only=True)
+    con = open_store(db_path)
     try:
         return render_report(con, out, selection, claims_file=claims_file)
     finally:

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 
 
 @dataclass(frozen=True)
@@ -152,9 +152,9 @@ def run_provider(con, selection: Selection, provider: Provider) -> tuple[Any, st
 
 
 def _run_provider_on_file(path: str, selection: Selection, provider: Provider) -> tuple[Any, str | None]:
-    from splitscope.store import open_existing
+    from splitscope.store import open_store
 
-    con = open_existing(path)
+    con = open_store(path)
     try:
         return run_provider(con, selection, provider)
     finally:

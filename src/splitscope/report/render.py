@@ -16,12 +16,12 @@ from plotly.offline import get_plotlyjs
 from splitscope import __version__
 from splitscope.analysis.claims import ClaimResult, evaluate_claims, load_claims, select_rows
 from splitscope.analysis.result import MetricTable
-from splitscope.filters import Selection
 from splitscope.report.charts import MAX_TABLE_ROWS, ChartUnavailable, build_figure, figure_json
 from splitscope.report.gather import Gathered, gather_tables
 from splitscope.report.headlines import compute_headlines
 from splitscope.report.quality import derived_quality_tables
 from splitscope.report.sections import EXPORT_ONLY_SUFFIXES, QUALITY_CHARTS, SECTIONS, Chart, Section
+from splitscope.selection import Selection
 
 QUALITY_PROVIDERS = ("store status",)
 

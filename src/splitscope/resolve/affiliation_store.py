@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 from rich.progress import Progress
 
+from splitscope.config import shared_data_dir
 from splitscope.resolve.affiliations import AffiliationResolver, default_resolver
 
 SOURCE_PRIORITY_SQL = """case split_part(source_id, ':', 1)
@@ -38,7 +39,7 @@ def resolve_affiliations(
     con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver | None = None, progress: bool = False
 ) -> ResolveStats:
     started = time.perf_counter()
-    resolver = resolver or default_resolver()
+    resolver = resolver or default_resolver(shared_data_dir())
     _choose_mentions(con)
     pairs = con.execute("""
         select distinct affiliation, email_domain from (

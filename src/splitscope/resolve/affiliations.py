@@ -338,18 +338,18 @@ def _unusable(text: str) -> str:
 
 
 def default_resolver(
-    shared_dir: Path | None = None, extra_registry_files: tuple[Path, ...] = ()
+    shared_dir: Path | None = None,
+    ror_file: Path | None = None,
+    extra_registry_files: tuple[Path, ...] = (),
 ) -> AffiliationResolver:
-    """The packaged registry, the world universities list from the shared data bundle (if present) and an
-    imported ROR registry (`splitscope orgs import-ror`, if present), in that order of precedence."""
-    from splitscope.config import load_settings, shared_data_dir
+    """The packaged registry, the world universities list from the shared data bundle (if given and
+    present) and an imported ROR registry (`splitscope orgs import-ror`, if given and present), in that
+    order of precedence."""
     from splitscope.orgs.ror import add_ror_registry
 
     registry = load_registry(extra_registry_files)
-    shared = shared_dir or shared_data_dir()
-    if shared is not None and (shared / WORLD_UNIVERSITIES_FILE).is_file():
-        add_world_universities(registry, shared / WORLD_UNIVERSITIES_FILE)
-    ror_file = load_settings().cache_dir / "orgs" / "ror.yaml"
-    if ror_file.is_file():
+    if shared_dir is not None and (shared_dir / WORLD_UNIVERSITIES_FILE).is_file():
+        add_world_universities(registry, shared_dir / WORLD_UNIVERSITIES_FILE)
+    if ror_file is not None and ror_file.is_file():
         add_ror_registry(registry, ror_file)
     return AffiliationResolver(registry)

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pycountry
 
+from splitscope.config import shared_data_dir
 from splitscope.errors import UnusableInputError
 from splitscope.resolve.affiliations import AffiliationResolver, default_resolver
 from splitscope.sources.paperlists import FILE_NAME, parse_paperlist
@@ -71,7 +72,7 @@ def load_labelled(paths: list[Path], with_authors: bool = False) -> duckdb.DuckD
 
 
 def evaluate(paths: list[Path], resolver: AffiliationResolver | None = None) -> dict[str, Any]:
-    resolver = resolver or default_resolver()
+    resolver = resolver or default_resolver(shared_data_dir())
     con = load_labelled(paths)
     rows = con.execute("""
         select m.affiliation, m.country_label, coalesce(a.email_domain, '')

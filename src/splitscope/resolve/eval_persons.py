@@ -18,8 +18,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from splitscope.config import shared_data_dir
 from splitscope.errors import UnusableInputError
 from splitscope.resolve.affiliation_store import resolve_affiliations
+from splitscope.resolve.affiliations import default_resolver
 from splitscope.resolve.eval_affiliations import load_labelled
 from splitscope.resolve.person_linking import (
     DEFAULT_THRESHOLDS,
@@ -30,7 +32,6 @@ from splitscope.resolve.person_linking import (
 )
 from splitscope.resolve.person_model import RECORD_COLUMNS
 from splitscope.resolve.person_records import build_link_records
-from splitscope.resolve.steps import shared_resolver
 from splitscope.store.db import quiet
 
 SWEEP = (0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
@@ -92,7 +93,7 @@ def _baseline(truth: pd.DataFrame) -> dict[str, float]:
 
 def _prepare(paths: list[Path]) -> duckdb.DuckDBPyConnection:
     con = load_labelled(paths, with_authors=True)
-    resolve_affiliations(con, shared_resolver())
+    resolve_affiliations(con, default_resolver(shared_data_dir()))
     if not con.execute("select count(*) from authorships where openreview_id is not null").fetchall()[0][0]:
         raise UnusableInputError("no authorship in these files carries an OpenReview id: nothing to score")
     return con

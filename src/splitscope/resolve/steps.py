@@ -5,40 +5,22 @@
 3. profile_career_evidence: dated profile entries for authorships whose paper prints no affiliation.
 4. link_persons: authorships → persons.
 5. education_origin: country of the first bachelor-level degree, per linked person.
+
+Each step takes what it reads as arguments (the store, the resolver): nothing comes from a global.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import duckdb
 
-from splitscope.config import shared_data_dir
-from splitscope.resolve.affiliation_store import resolve_affiliations as _resolve_affiliations
-from splitscope.resolve.affiliations import AffiliationResolver, default_resolver
+from splitscope.resolve.affiliation_store import resolve_affiliations
+from splitscope.resolve.affiliations import AffiliationResolver
 from splitscope.resolve.education_origin import compute_education_origin
+from splitscope.resolve.persons import link_persons
 from splitscope.resolve.profile_history import HistoryAnswer, apply_profile_evidence, resolve_profile_history
 
 
-@lru_cache(maxsize=4)
-def _resolver_for(shared: str | None) -> AffiliationResolver:
-    from pathlib import Path
-
-    return default_resolver(Path(shared) if shared else None)
-
-
-def shared_resolver() -> AffiliationResolver:
-    shared = shared_data_dir()
-    return _resolver_for(str(shared) if shared else None)
-
-
-def resolve_affiliations(con: duckdb.DuckDBPyConnection) -> None:
-    _resolve_affiliations(con, shared_resolver())
-
-
-def resolve_profile_institutions(con: duckdb.DuckDBPyConnection) -> None:
-    resolver = shared_resolver()
-
+def resolve_profile_institutions(con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver) -> None:
     def answer(name: str | None, domain: str | None) -> HistoryAnswer:
         r = resolver.resolve(name or "", domain or "")
         return HistoryAnswer(r.org_id, r.country, r.sector, r.method)
@@ -46,24 +28,15 @@ def resolve_profile_institutions(con: duckdb.DuckDBPyConnection) -> None:
     resolve_profile_history(con, answer)
 
 
-def profile_career_evidence(con: duckdb.DuckDBPyConnection) -> None:
-    apply_profile_evidence(con)
-
-
-def link_persons(con: duckdb.DuckDBPyConnection) -> None:
-    from splitscope.resolve.persons import link_persons as _link_persons
-
-    _link_persons(con)
-
-
-def education_origin(con: duckdb.DuckDBPyConnection) -> None:
-    compute_education_origin(con)
-
-
-STANDARD_STEPS = (
-    resolve_affiliations,
-    resolve_profile_institutions,
-    profile_career_evidence,
-    link_persons,
-    education_origin,
-)
+def run_post_ingest_steps(con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver) -> list[str]:
+    """Resolution, linkage and what derives from them, in order; each is idempotent. Returns their names."""
+    steps = (
+        ("resolve_affiliations", lambda: resolve_affiliations(con, resolver)),
+        ("resolve_profile_institutions", lambda: resolve_profile_institutions(con, resolver)),
+        ("profile_career_evidence", lambda: apply_profile_evidence(con)),
+        ("link_persons", lambda: link_persons(con)),
+        ("education_origin", lambda: compute_education_origin(con)),
+    )
+    for _name, step in steps:
+        step()
+    return [name for name, _ in steps]

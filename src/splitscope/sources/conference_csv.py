@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from splitscope.errors import UnusableInputError
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 from splitscope.sources import text
 from splitscope.sources.reading import RawInput
 from splitscope.sources.rows import SourceBatch

@@ -17,7 +17,7 @@ import httpx
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
 from splitscope.errors import UnusableInputError
-from splitscope.filters import Selection
+from splitscope.selection import Selection
 
 UPSTREAM = "https://raw.githubusercontent.com/papercopilot/paperlists/main"
 

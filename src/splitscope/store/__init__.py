@@ -1,5 +1,5 @@
 """The canonical DuckDB store."""
 
-from splitscope.store.db import apply_schema, connect, open_existing
+from splitscope.store.db import apply_schema, connect, open_store
 
-__all__ = ["apply_schema", "connect", "open_existing"]
+__all__ = ["apply_schema", "connect", "open_store"]

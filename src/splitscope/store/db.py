@@ -37,13 +37,24 @@ def connect(db_path: Path | str = ":memory:", read_only: bool = False) -> duckdb
     return con
 
 
-def open_existing(db_path: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """A built store, or a clear error when there is none (commands that only read)."""
+def open_store(
+    db_path: Path | str, read_only: bool = True, require: tuple[str, ...] = ("papers",)
+) -> duckdb.DuckDBPyConnection:
+    """A built store, or one clear error: no file, not a DuckDB file, or a store without the tables the
+    caller reads (`require`). The one place that says "no such store"."""
     from splitscope.errors import UnusableInputError
 
     if not Path(db_path).is_file():
         raise UnusableInputError(f"{db_path}: no such store; run `splitscope build` first or pass --db")
     try:
-        return quiet(duckdb.connect(str(db_path), read_only=read_only))
+        con = quiet(duckdb.connect(str(db_path), read_only=read_only))
     except duckdb.Error as exc:
         raise UnusableInputError(f"{db_path}: cannot open as a DuckDB store ({exc})") from None
+    present = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
+    missing = [name for name in require if name not in present]
+    if missing:
+        con.close()
+        raise UnusableInputError(
+            f"{db_path}: not a built splitscope store (no table {', '.join(missing)}); run `splitscope build`"
+        )
+    return con
