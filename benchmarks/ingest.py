@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from splitscope.build import build
 from splitscope.config import shared_data_dir
+from splitscope.pipeline.build import build
 from splitscope.selection import Selection
 from splitscope.sources.paperlists import discover_paperlists
 from splitscope.store import connect

@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from splitscope.build import build
 from splitscope.config import shared_data_dir
+from splitscope.pipeline.build import build
 from splitscope.resolve.affiliation_store import resolve_affiliations
 from splitscope.resolve.affiliations import default_resolver
 from splitscope.resolve.persons import link_persons

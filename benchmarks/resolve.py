@@ -22,9 +22,9 @@ from pathlib import Path
 
 import duckdb
 
-from splitscope.build import build
 from splitscope.config import shared_data_dir
 from splitscope.orgs.universities import WORLD_UNIVERSITIES_FILE, read_world_universities
+from splitscope.pipeline.build import build
 from splitscope.resolve import gazetteer
 from splitscope.resolve.affiliation_store import resolve_affiliations
 from splitscope.resolve.affiliations import default_resolver

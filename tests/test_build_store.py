@@ -3,7 +3,7 @@
 import json
 import os
 
-from splitscope.build import build
+from splitscope.pipeline.build import build
 from splitscope.selection import Selection
 
 

@@ -116,8 +116,8 @@ def print_build_summary(summary: Any) -> None:
 def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Papers, authorships, affiliation mentions and quarantined records per venue-year, with coverage."""
     from splitscope.config import load_settings
-    from splitscope.status import store_status
     from splitscope.store import open_store
+    from splitscope.store.status import store_status
 
     status = run(lambda: store_status(open_store(load_settings(db=db).db_path))).to_dict()
     if as_json:

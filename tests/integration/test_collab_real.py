@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from splitscope.build import build
+from splitscope.pipeline.build import build
 from splitscope.selection import Selection
 from splitscope.store import connect
 

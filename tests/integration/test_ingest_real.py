@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from splitscope.build import build
+from splitscope.pipeline.build import build
 from splitscope.selection import Selection
-from splitscope.status import store_status
 from splitscope.store import connect
+from splitscope.store.status import store_status
 
 pytestmark = pytest.mark.integration
 

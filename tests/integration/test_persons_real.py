@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from splitscope.build import build
+from splitscope.pipeline.build import build
 from splitscope.resolve.eval_persons import evaluate
 from splitscope.resolve.person_lookup import person_report
 from splitscope.resolve.persons import link_persons

@@ -118,7 +118,7 @@ def top_orgs(title: str = "Largest organisations", org: str = "Google") -> Metri
     return MetricTable("collab.org_pairs", title, frame, Coverage("authorships", 1000, 920), FILTERS)
 
 
-STATUS_RECORD = {  # the shape of splitscope.status.StoreStatus.to_dict()
+STATUS_RECORD = {  # the shape of splitscope.store.status.StoreStatus.to_dict()
     "venue_years": [
         {
             "venue": v,

@@ -8,8 +8,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from splitscope.build import build
 from splitscope.cli import app
+from splitscope.pipeline.build import build
 from splitscope.selection import Selection
 from splitscope.store import connect
 

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from splitscope.build import build
 from splitscope.errors import UnusableInputError
+from splitscope.pipeline.build import build
 from splitscope.selection import Selection
 from splitscope.sources.conference_csv import parse_conference_csv
 from splitscope.sources.reading import RawInput, read_input

@@ -82,7 +82,7 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
     Provider(
         "store status",
-        "splitscope.status",
+        "splitscope.store.status",
         "store_status",
         takes_selection=False,
         table_prefixes=("status.",),

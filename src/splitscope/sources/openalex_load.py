@@ -111,14 +111,14 @@ def ingest_snapshot(
         )
         summary = load_flattened(con, target, flattened)
     if post_ingest:
-        from splitscope.build import run_post_ingest_steps
+        from splitscope.pipeline.build import run_post_ingest_steps
 
         summary.post_ingest_steps = run_post_ingest_steps(con)
     return summary
 
 
 def load_flattened(con: duckdb.DuckDBPyConnection, out_dir: Path, flattened: FlattenSummary) -> IngestSummary:
-    from splitscope.build import bulk_load_settings
+    from splitscope.pipeline.build import bulk_load_settings
 
     source_id = flattened.source_id
     authors_id = authors_source_id(source_id)

@@ -23,7 +23,7 @@ def fetch_venue_into_store(
         with Progress(disable=not show_progress, transient=True) as progress:
             summary = load_openreview_venue(con, venue_id, client=client, progress=progress)
         # Resolve profile institutions, add dated profile evidence, link, then the education origin.
-        from splitscope.build import run_post_ingest_steps
+        from splitscope.pipeline.build import run_post_ingest_steps
 
         summary["post_ingest_steps"] = run_post_ingest_steps(con)
         summary["origin"] = compute_education_origin(con)
