@@ -23,13 +23,13 @@ from pathlib import Path
 import duckdb
 
 from splitscope.config import shared_data_dir
+from splitscope.orgs.normalise import normalise
 from splitscope.orgs.universities import WORLD_UNIVERSITIES_FILE, read_world_universities
 from splitscope.pipeline.build import build
-from splitscope.resolve import gazetteer
-from splitscope.resolve.affiliation_store import resolve_affiliations
-from splitscope.resolve.affiliations import default_resolver
-from splitscope.resolve.eval_affiliations import label_code
-from splitscope.resolve.normalise import normalise
+from splitscope.resolve.affiliations import gazetteer
+from splitscope.resolve.affiliations.evaluate import label_code
+from splitscope.resolve.affiliations.resolver import default_resolver
+from splitscope.resolve.affiliations.step import resolve_affiliations
 from splitscope.selection import Selection
 from splitscope.store import connect
 

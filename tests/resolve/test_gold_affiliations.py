@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from splitscope.errors import UnusableInputError
-from splitscope.resolve.eval_gold import read_gold, score_gold
+from splitscope.resolve.affiliations.evaluate import read_gold, score_gold
 
 GOLD = Path(__file__).parent / "data" / "gold_affiliations.tsv"
 
@@ -24,7 +24,7 @@ def test_gold_file_is_what_the_header_says():
 
 
 def test_precision_and_recall_on_gold(shared_data):
-    from splitscope.resolve.affiliations import default_resolver
+    from splitscope.resolve.affiliations.resolver import default_resolver
 
     result = score_gold(read_gold(GOLD), default_resolver(shared_data))
     # measured 1.00 / 0.915 (86 of 94 answered, all right); a wrong answer anywhere fails this
