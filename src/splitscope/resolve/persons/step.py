@@ -2,8 +2,8 @@
 
 Hard evidence first (same OpenReview profile or ORCID = same person; two different ids = two persons),
 then two Splink stages for everything else, records then fragments (persons/linking.py), each followed
-by a constrained greedy union (persons/clusters.py). docs/persons.md has the method and
-the measured figures.
+by a constrained greedy union (persons/clusters.py). docs/persons.md has the method and the measured
+figures.
 
 Incremental: both trained models are kept in `person_link_model`. When a build adds authorships (a new
 venue-year) and they are at most INCREMENTAL_MAX_SHARE of the store, only pairs touching the new records
