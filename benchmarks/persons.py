@@ -15,9 +15,9 @@ from pathlib import Path
 
 from splitscope.config import shared_data_dir
 from splitscope.pipeline.build import build
-from splitscope.resolve.affiliation_store import resolve_affiliations
-from splitscope.resolve.affiliations import default_resolver
-from splitscope.resolve.persons import link_persons
+from splitscope.resolve.affiliations.resolver import default_resolver
+from splitscope.resolve.affiliations.step import resolve_affiliations
+from splitscope.resolve.persons.step import link_persons
 from splitscope.selection import Selection
 from splitscope.store import connect
 

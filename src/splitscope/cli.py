@@ -194,7 +194,7 @@ def resolve_command(
     from dataclasses import asdict
 
     from splitscope.config import load_settings
-    from splitscope.resolve.affiliations import default_resolver
+    from splitscope.resolve.affiliations.resolver import default_resolver
 
     settings = load_settings()
     resolver = default_resolver(settings.shared_dir, settings.ror_registry_file)
@@ -216,11 +216,11 @@ def orgs_show_command(
 
     from splitscope.config import load_settings
     from splitscope.orgs.lookup import find_orgs
-    from splitscope.resolve.affiliations import default_resolver
+    from splitscope.resolve.affiliations.resolver import default_resolver
 
     settings = load_settings()
     resolver = default_resolver(settings.shared_dir, settings.ror_registry_file)
-    found = run(lambda: find_orgs(resolver, name))
+    found = run(lambda: find_orgs(resolver.registry, name))
     if json_out:
         print_json([asdict(org) for org in found])
         return
@@ -257,9 +257,11 @@ def eval_affiliations_command(
     json_out: JsonOption = False,
 ) -> None:
     """Country precision and coverage against papercopilot's per-author country labels."""
-    from splitscope.resolve.eval_affiliations import evaluate
+    from splitscope.config import shared_data_dir
+    from splitscope.pipeline.labelled import evaluate_affiliations
+    from splitscope.resolve.affiliations.resolver import default_resolver
 
-    result = run(lambda: evaluate(list(paths)))
+    result = run(lambda: evaluate_affiliations(list(paths), default_resolver(shared_data_dir())))
     if json_out:
         print_json(result)
         return
@@ -286,7 +288,7 @@ def person_command(
 ) -> None:
     """A person's papers by year with organisation and country, and why the records were linked."""
     from splitscope.config import load_settings
-    from splitscope.resolve.person_lookup import person_report
+    from splitscope.resolve.persons.lookup import person_report
     from splitscope.store import open_store
 
     persons = run(lambda: person_report(open_store(load_settings(db=db).db_path), query))
@@ -311,9 +313,12 @@ def eval_persons_command(
     json_out: JsonOption = False,
 ) -> None:
     """Hide OpenReview ids, link, score B-cubed and pairwise against the ids and a name-only baseline."""
-    from splitscope.resolve.eval_persons import evaluate
+    from splitscope.config import shared_data_dir
+    from splitscope.pipeline.labelled import evaluate_persons
+    from splitscope.resolve.affiliations.resolver import default_resolver
 
-    result = run(lambda: evaluate(list(paths)))
+    shared = shared_data_dir()
+    result = run(lambda: evaluate_persons(list(paths), shared, default_resolver(shared)))
     if json_out:
         print_json(result)
         return

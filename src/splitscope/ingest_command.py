@@ -8,7 +8,7 @@ from pathlib import Path
 from splitscope.config import load_settings, shared_data_dir
 from splitscope.errors import UnusableInputError
 from splitscope.pipeline.build import BuildSummary, build
-from splitscope.resolve.affiliations import default_resolver
+from splitscope.resolve.affiliations.resolver import default_resolver
 from splitscope.selection import parse_selection
 from splitscope.sources.fetch import fetch_paperlists
 from splitscope.store import connect

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from splitscope.pipeline.build import build
-from splitscope.resolve.eval_persons import evaluate
-from splitscope.resolve.person_lookup import person_report
-from splitscope.resolve.persons import link_persons
+from splitscope.pipeline.labelled import evaluate_persons
+from splitscope.resolve.affiliations.resolver import default_resolver
+from splitscope.resolve.persons.lookup import person_report
+from splitscope.resolve.persons.step import link_persons
 from splitscope.selection import Selection
 from splitscope.store import connect
 
@@ -39,7 +40,8 @@ def linked_store(shared_data, tmp_path_factory):
 
 def test_targets_across_two_venues_with_ids_hidden(shared_data):
     lists = shared_data / "paperlists"
-    result = evaluate([lists / "iclr" / "iclr2021.json.gz", lists / "icml" / "icml2023.json.gz"])
+    files = [lists / "iclr" / "iclr2021.json.gz", lists / "icml" / "icml2023.json.gz"]
+    result = evaluate_persons(files, shared_data, default_resolver(shared_data))
     assert result["records"] > 15_000
     assert result["b3_precision"] >= 0.99 and result["b3_f1"] >= 0.97
     # a false merge invents a move: the linker merges namesakes far less often than name matching does

@@ -6,8 +6,8 @@ import httpx
 import pytest
 from openreview_fake_api import FakeOpenReview
 
-from splitscope.resolve.education_origin import compute_education_origin
-from splitscope.resolve.profile_history import HistoryAnswer, resolve_profile_history
+from splitscope.resolve.profiles.education_origin import compute_education_origin
+from splitscope.resolve.profiles.history import HistoryAnswer, resolve_profile_history
 from splitscope.sources import openreview
 from splitscope.sources.openreview import classify_position, venue_code_and_year
 from splitscope.sources.openreview_load import load_openreview_venue

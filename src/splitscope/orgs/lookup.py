@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from splitscope.errors import UnusableInputError
-from splitscope.orgs.registry import Org
-from splitscope.resolve.affiliations import AffiliationResolver
-from splitscope.resolve.normalise import normalise
+from splitscope.orgs.normalise import normalise
+from splitscope.orgs.registry import Org, Registry
 
 
-def find_orgs(resolver: AffiliationResolver, name: str) -> list[Org]:
-    registry = resolver.registry
+def find_orgs(registry: Registry, name: str) -> list[Org]:
     if name in registry.orgs:
         return [registry.orgs[name]]
-    ids = resolver.alias_orgs.get(normalise(name), ())
+    ids = registry.alias_index().get(normalise(name), ())
     if not ids:
         raise UnusableInputError(f"no organisation in the registry is called {name!r}")
     return [registry.orgs[i] for i in ids]

@@ -25,11 +25,14 @@ import pycountry
 import yaml
 
 from splitscope.errors import UnusableInputError
+from splitscope.orgs.normalise import normalise
 
 SECTORS = ("education", "company", "government", "nonprofit", "facility")
 KNOWN_KEYS = frozenset(
     {"id", "name", "sector", "country", "default_country", "aliases", "parent", "domains", "ror"}
 )
+# A normalised alias of more tokens is not looked up (nor matched inside a byline by the resolver).
+MAX_ALIAS_TOKENS = 12
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,19 @@ class Registry:
 
     def __iter__(self):
         return iter(self.orgs.values())
+
+    def alias_index(self) -> dict[str, tuple[str, ...]]:
+        """Normalised name or alias → ids of the organisations that carry it, in registry order (a name
+        several organisations share, such as Northeastern University, maps to all of them)."""
+        index: dict[str, tuple[str, ...]] = {}
+        for org in self:
+            for alias in {org.name, *org.aliases}:
+                key = normalise(alias)
+                if key and len(key.split()) <= MAX_ALIAS_TOKENS:
+                    current = index.get(key, ())
+                    if org.id not in current:
+                        index[key] = (*current, org.id)
+        return index
 
 
 def _valid_country(code: Any) -> bool:

@@ -16,6 +16,7 @@ import json
 import os
 import tempfile
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -23,6 +24,8 @@ from urllib.parse import urlparse
 import yaml
 
 from splitscope.errors import UnusableInputError
+from splitscope.orgs.normalise import normalise
+from splitscope.orgs.registry import Registry, _read_yaml, build_registry
 
 SECTOR_OF_TYPE = {
     "education": "education", "company": "company", "government": "government",
@@ -127,14 +130,9 @@ def import_ror(dump: Path, target: Path) -> dict[str, Any]:
     return {"orgs": len(entries), "inactive_skipped": inactive, "file": str(target)}
 
 
-def add_ror_registry(registry: Any, path: Path) -> int:
+def add_ror_registry(registry: Registry, path: Path) -> int:
     """Merge an imported ROR registry file: organisations the registry does not hold yet (by domain or
     normalised name) are added with source 'ror'. Returns how many."""
-    from dataclasses import replace
-
-    from splitscope.orgs.registry import _read_yaml, build_registry
-    from splitscope.resolve.normalise import normalise
-
     imported = build_registry([_read_yaml(path, str(path))])
     known_domains = {d for org in registry for d in org.domains}
     known_names = {normalise(n) for org in registry for n in (org.name, *org.aliases)}

@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 
 from splitscope.errors import UnusableInputError
+from splitscope.orgs.normalise import normalise
 from splitscope.orgs.registry import Org, Registry
-from splitscope.resolve.normalise import normalise
 
 WORLD_UNIVERSITIES_FILE = "reference/world_universities_and_domains.json.gz"
 

@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from splitscope.config import load_settings, shared_data_dir
 from splitscope.errors import SplitscopeError, UnusableInputError
 from splitscope.resolve import steps as post_ingest_steps
-from splitscope.resolve.affiliations import AffiliationResolver, default_resolver
+from splitscope.resolve.affiliations.resolver import AffiliationResolver, default_resolver
 from splitscope.selection import Selection
 from splitscope.sources import conference_csv, openreview_authors, paperlists
 from splitscope.sources.reading import RawInput, read_input

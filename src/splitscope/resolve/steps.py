@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import duckdb
 
-from splitscope.resolve.affiliation_store import resolve_affiliations
-from splitscope.resolve.affiliations import AffiliationResolver
-from splitscope.resolve.education_origin import compute_education_origin
-from splitscope.resolve.persons import link_persons
-from splitscope.resolve.profile_history import HistoryAnswer, apply_profile_evidence, resolve_profile_history
+from splitscope.resolve.affiliations.resolver import AffiliationResolver
+from splitscope.resolve.affiliations.step import resolve_affiliations
+from splitscope.resolve.persons.step import link_persons
+from splitscope.resolve.profiles.education_origin import compute_education_origin
+from splitscope.resolve.profiles.history import HistoryAnswer, apply_profile_evidence, resolve_profile_history
 
 
 def resolve_profile_institutions(con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver) -> None:

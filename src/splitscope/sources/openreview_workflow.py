@@ -7,7 +7,7 @@ from typing import Any
 from rich.progress import Progress
 
 from splitscope.config import Settings
-from splitscope.resolve.education_origin import compute_education_origin
+from splitscope.resolve.profiles.education_origin import compute_education_origin
 from splitscope.sources.openreview import make_client
 from splitscope.sources.openreview_load import load_openreview_venue
 from splitscope.store import connect

@@ -1,7 +1,7 @@
 """The Splink models behind person linkage: settings, training and scoring. Backend-neutral: the same
 settings run on DuckDB (default) and on Spark (`db_api` from splink.backends.spark).
 
-Two models, one per stage (resolve/persons.py):
+Two models, one per stage (persons/linking.py):
 - records: one authorship against another (co-authors on the paper, organisation, e-mail domain, topic
   words, year), which links a researcher's papers within a venue-year and across close years;
 - fragments: one stage-1 cluster against another with the same name, comparing what each has gathered
@@ -133,22 +133,24 @@ def _settings(
     )
 
 
+def _evidence_comparisons(coauthor_sizes: list[int], topic_sizes: list[int], years: Any) -> list[Any]:
+    """What both stages compare, in one order: the name, then the sets each side gathered. A fragment has
+    gathered more than one record, so it is compared at larger overlap sizes."""
+    return [
+        name_comparison(),
+        cl.ArrayIntersectAtSizes("coauthors", coauthor_sizes),
+        # sets: an author may name several organisations ('MIT + Google') and e-mail domains
+        cl.ArrayIntersectAtSizes("orgs", [1]),
+        cl.ArrayIntersectAtSizes("countries", [1]),
+        cl.ArrayIntersectAtSizes("domains", [1]),
+        cl.ArrayIntersectAtSizes("topic_words", topic_sizes),
+        years,
+    ]
+
+
 def record_settings(prior: float) -> SettingsCreator:
-    return _settings(
-        "authorship_id",
-        prior,
-        PREDICTION_BLOCKS,
-        [
-            name_comparison(),
-            cl.ArrayIntersectAtSizes("coauthors", [2, 1]),
-            # sets: an author may name several organisations ('MIT + Google') and e-mail domains
-            cl.ArrayIntersectAtSizes("orgs", [1]),
-            cl.ArrayIntersectAtSizes("countries", [1]),
-            cl.ArrayIntersectAtSizes("domains", [1]),
-            cl.ArrayIntersectAtSizes("topic_words", [3, 1]),
-            gap_comparison("year", "abs(year_l - year_r)", "year", YEAR_M["records"]),
-        ],
-    )
+    years = gap_comparison("year", "abs(year_l - year_r)", "year", YEAR_M["records"])
+    return _settings("authorship_id", prior, PREDICTION_BLOCKS, _evidence_comparisons([2, 1], [3, 1], years))
 
 
 # Years between two fragments' spans: 0 when they overlap.
@@ -156,19 +158,9 @@ SPAN_GAP = "greatest(year_min_l, year_min_r) - least(year_max_l, year_max_r)"
 
 
 def fragment_settings(prior: float) -> SettingsCreator:
+    years = gap_comparison("years", SPAN_GAP, "year_min", YEAR_M["fragments"])
     return _settings(
-        "fragment_id",
-        prior,
-        FRAGMENT_BLOCKS,
-        [
-            name_comparison(),
-            cl.ArrayIntersectAtSizes("coauthors", [3, 2, 1]),
-            cl.ArrayIntersectAtSizes("orgs", [1]),
-            cl.ArrayIntersectAtSizes("countries", [1]),
-            cl.ArrayIntersectAtSizes("domains", [1]),
-            cl.ArrayIntersectAtSizes("topic_words", [4, 2, 1]),
-            gap_comparison("years", SPAN_GAP, "year_min", YEAR_M["fragments"]),
-        ],
+        "fragment_id", prior, FRAGMENT_BLOCKS, _evidence_comparisons([3, 2, 1], [4, 2, 1], years)
     )
 
 

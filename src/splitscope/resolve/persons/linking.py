@@ -1,5 +1,5 @@
-"""Two-stage linkage of authorship records to persons, shared by the build (resolve/persons.py) and
-`eval persons` (resolve/eval_persons.py), so what is evaluated is what is built.
+"""Two-stage linkage of authorship records to persons, shared by the build (persons/step.py) and
+`eval persons` (persons/evaluate.py), so what is evaluated is what is built.
 
 1. Records: Splink scores authorship pairs (same name, or same first and last name, or an initial at the
    same organisation); a constrained greedy union at RECORD_THRESHOLD makes fragments.
@@ -19,13 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 from splink import Linker
 
-from splitscope.resolve.person_clusters import Clustering
-from splitscope.resolve.person_fragments import build_fragments
-from splitscope.resolve.person_model import (
+from splitscope.resolve.persons.clusters import Clustering
+from splitscope.resolve.persons.fragments import build_fragments
+from splitscope.resolve.persons.model import (
     FRAGMENT_BLOCKS,
     FRAGMENTS,
     PREDICTION_BLOCKS,
@@ -36,6 +37,7 @@ from splitscope.resolve.person_model import (
     scored_pairs,
     train,
 )
+from splitscope.store.db import quiet
 
 # Chosen on data (docs/persons.md): B-cubed precision/recall on authorships whose OpenReview ids were
 # hidden; precision is favoured because a false merge invents a move that never happened.
@@ -88,6 +90,14 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+
+
+def duckdb_api() -> Any:
+    """A fresh Splink DuckDB API, the default engine of both the build and `eval persons`: Splink's work
+    tables stay out of the store, and no DuckDB progress bar is printed on stdout."""
+    from splink.backends.duckdb import DuckDBAPI
+
+    return DuckDBAPI(quiet(duckdb.connect()))
 
 
 def link_two_stage(

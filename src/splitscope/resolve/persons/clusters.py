@@ -129,7 +129,7 @@ def assignments(
     fragment_links: dict[int, tuple[float, str, str]] | None = None,
 ) -> pd.DataFrame:
     """One row per record: person_id, match_probability, method, evidence. `fragment_links`: for the
-    representative record of each stage-2 fragment that joined another, why (resolve/person_linking.py)."""
+    representative record of each stage-2 fragment that joined another, why (persons/linking.py)."""
     roots = [clustering.find(i) for i in range(len(ids))]
     members: dict[int, list[str]] = {}
     for i, root in enumerate(roots):

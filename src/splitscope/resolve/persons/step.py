@@ -1,9 +1,9 @@
 """`link_persons(con)`: authorships → persons, run by `splitscope build` after affiliation resolution.
 
 Hard evidence first (same OpenReview profile or ORCID = same person; two different ids = two persons),
-then two Splink stages for everything else, records then fragments (resolve/person_linking.py), each
-followed by a constrained greedy union (resolve/person_clusters.py). docs/persons.md has the method and
-the measured figures.
+then two Splink stages for everything else, records then fragments (persons/linking.py), each followed
+by a constrained greedy union (persons/clusters.py). docs/persons.md has the method and the measured
+figures.
 
 Incremental: both trained models are kept in `person_link_model`. When a build adds authorships (a new
 venue-year) and they are at most INCREMENTAL_MAX_SHARE of the store, only pairs touching the new records
@@ -20,19 +20,19 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from splitscope.resolve.person_clusters import assignments
-from splitscope.resolve.person_linking import (
+from splitscope.resolve.persons.clusters import assignments
+from splitscope.resolve.persons.linking import (
     DEFAULT_THRESHOLDS,
     LINK_COLUMNS_EXTRA,
     RECORD_THRESHOLD,
     Models,
     Thresholds,
+    duckdb_api,
     hard_ids_only,
     link_two_stage,
 )
-from splitscope.resolve.person_model import RECORD_COLUMNS
-from splitscope.resolve.person_records import build_link_records
-from splitscope.store.db import quiet
+from splitscope.resolve.persons.model import RECORD_COLUMNS
+from splitscope.resolve.persons.records import build_link_records
 
 LINK_THRESHOLD = RECORD_THRESHOLD  # the threshold stored with the model (both stages use their own)
 INCREMENTAL_MAX_SHARE = 0.2
@@ -56,9 +56,7 @@ class LinkStats:
         return dict(self.__dict__)
 
 
-def link_persons(
-    con: duckdb.DuckDBPyConnection, thresholds: Thresholds = DEFAULT_THRESHOLDS, engine_api: Any = None
-) -> LinkStats:
+def link_persons(con: duckdb.DuckDBPyConnection, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> LinkStats:
     started = time.perf_counter()
     stats = LinkStats(records=build_link_records(con))
     linked = {r[0] for r in con.execute("select authorship_id from authorship_person").fetchall()}
@@ -82,7 +80,7 @@ def link_persons(
         stats.new_records, models = len(current), None
     try:
         result = link_two_stage(
-            records, lambda: _api(engine_api), thresholds, models, new if incremental else None, existing
+            records, duckdb_api, thresholds, models, new if incremental else None, existing
         )
     except Exception as exc:  # Splink on degenerate data: unsure, so link nothing beyond the ids
         stats.mode = f"hard ids only (model failed: {type(exc).__name__}: {str(exc)[:200]})"
@@ -119,15 +117,6 @@ def link_persons(
     stats.persons = int(table["person_id"].nunique())
     stats.seconds = round(time.perf_counter() - started, 2)
     return stats
-
-
-def _api(engine_api: Any) -> Any:
-    if engine_api is not None:
-        return engine_api
-    from splink.backends.duckdb import DuckDBAPI
-
-    # Splink's work tables stay out of the store; no DuckDB progress bar on stdout.
-    return DuckDBAPI(quiet(duckdb.connect()))
 
 
 def _say_why_not_compared(con: duckdb.DuckDBPyConnection, table: pd.DataFrame) -> pd.DataFrame:

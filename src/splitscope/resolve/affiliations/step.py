@@ -1,5 +1,5 @@
-"""`resolve_affiliations(con)`: the build step that resolves every distinct (affiliation, e-mail domain)
-pair once and joins the answers back to authorships.
+"""`resolve_affiliations(con, resolver)`: the build step that resolves every distinct (affiliation, e-mail
+domain) pair once and joins the answers back to authorships.
 
 Which printed affiliation an authorship uses: the paper list's own, else the conference CSV's, else the
 openreview-authors file's (one source per authorship, so weights never mix sources). An authorship with
@@ -16,8 +16,7 @@ import duckdb
 import pandas as pd
 from rich.progress import Progress
 
-from splitscope.config import shared_data_dir
-from splitscope.resolve.affiliations import AffiliationResolver, default_resolver
+from splitscope.resolve.affiliations.resolver import AffiliationResolver
 
 SOURCE_PRIORITY_SQL = """case split_part(source_id, ':', 1)
     when 'paperlists' then 1 when 'conference-csv' then 2 when 'openreview-authors' then 3 else 4 end"""
@@ -36,10 +35,10 @@ class ResolveStats:
 
 
 def resolve_affiliations(
-    con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver | None = None, progress: bool = False
+    con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver, progress: bool = False
 ) -> ResolveStats:
+    """`resolver` is the caller's (pipeline/cli: default_resolver with the shared bundle and ROR file)."""
     started = time.perf_counter()
-    resolver = resolver or default_resolver(shared_data_dir())
     _choose_mentions(con)
     pairs = con.execute("""
         select distinct affiliation, email_domain from (
