@@ -6,7 +6,7 @@ SHARED ?= ../shared/data
 MIRROR_ARGS := $(if $(wildcard $(SHARED)/paperlists),--mirror $(SHARED)/paperlists,)
 SHARED_ARGS := $(if $(wildcard $(SHARED)),--shared $(SHARED),)
 
-.PHONY: run test venv dev lint bench clean
+.PHONY: run test venv dev lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ test: dev
 lint: dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+
+docs: venv
+	$(BIN)/python -m splitscope.cli.reference docs/cli.md
 
 bench: venv
 	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done

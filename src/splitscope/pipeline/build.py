@@ -85,6 +85,14 @@ class BuildSummary:
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
 
+    @property
+    def problem(self) -> UnusableInputError | None:
+        """The build stored what it could; unusable files still make the command exit 2."""
+        if not self.errors:
+            return None
+        more = f" (and {len(self.errors) - 1} more unusable files)" if len(self.errors) > 1 else ""
+        return UnusableInputError(self.errors[0] + more)
+
     def to_dict(self) -> dict[str, object]:
         loaded = [o for o in self.outcomes if o.action == "loaded"]
         return {

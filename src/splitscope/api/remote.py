@@ -1,0 +1,82 @@
+"""openreview fetch, openalex fetch and ingest-snapshot: sources that come from outside the bundle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from splitscope.api.results import Document
+from splitscope.config import Settings
+from splitscope.errors import SplitscopeError
+from splitscope.sources.openalex import DEFAULT_REQUESTS_PER_SECOND, WorksQuery
+from splitscope.sources.openalex_load import IngestSummary, run_ingest_snapshot
+from splitscope.sources.openalex_workflow import fetch_and_ingest, parse_query
+from splitscope.sources.openreview_workflow import fetch_venue_into_store
+from splitscope.sources.polite_http import StoppedEarly
+
+
+def openreview_fetch(
+    settings: Settings, venue_id: str, interval: float = 3.0, progress: bool = True
+) -> Document:
+    """`splitscope openreview fetch`: a venue's accepted papers and its authors' profiles, then resolution,
+    linkage and the education-based origin."""
+    return Document(fetch_venue_into_store(settings, venue_id, interval, show_progress=progress))
+
+
+def openalex_ingest_snapshot(
+    settings: Settings,
+    snapshot_dir: Path,
+    filters: list[str],
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    out: Path | None = None,
+    progress: bool = True,
+) -> IngestSummary:
+    """`splitscope openalex ingest-snapshot`: flatten a snapshot, load it, resolve, link."""
+    return run_ingest_snapshot(snapshot_dir, filters, engine, spark_master, out, settings.db_path, progress)
+
+
+def works_query(source: str | None, concept: str | None, topic: str | None, years: str) -> WorksQuery:
+    """The one query `openalex fetch` runs: exactly one of a source, concept or topic id list, and years."""
+    return parse_query(source, concept, topic, years)
+
+
+@dataclass(frozen=True)
+class OpenAlexFetchOptions:
+    out: Path | None = None  # snapshot-layout output (default <cache>/openalex/snapshots/<query>)
+    max_requests: int | None = None  # stop (resumable) after this many network requests
+    dry_run: bool = False  # only estimate what a fetch would spend
+    requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND
+
+
+@dataclass
+class FetchResult:
+    summary: dict[str, Any]
+    problem: SplitscopeError | None = None  # stopped early (cap, budget): the same call resumes
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.summary
+
+
+def openalex_fetch(
+    settings: Settings,
+    query: WorksQuery,
+    options: OpenAlexFetchOptions = OpenAlexFetchOptions(),
+    say: Callable[[str], None] | None = None,
+) -> FetchResult:
+    """`splitscope openalex fetch`: works and their authors from the OpenAlex API into the snapshot layout,
+    then loaded like a snapshot. Needs OPENALEX_API_KEY unless the mirror serves every request."""
+    summary = fetch_and_ingest(
+        settings,
+        query,
+        options.out,
+        options.max_requests,
+        options.dry_run,
+        options.requests_per_second,
+        say,
+    )
+    fetched = summary["fetch"]
+    stopped = not fetched["complete"] and not options.dry_run
+    return FetchResult(summary, StoppedEarly(fetched["stop_reason"]) if stopped else None)

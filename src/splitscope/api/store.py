@@ -1,0 +1,68 @@
+"""build, status, report: the store as a whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from splitscope.analysis.claims import load_claims
+from splitscope.config import Settings
+from splitscope.errors import UnusableInputError
+from splitscope.pipeline.build import BuildSummary
+from splitscope.pipeline.build import build as build_store
+from splitscope.report.render import ReportResult, render_report
+from splitscope.resolve.affiliations.resolver import AffiliationResolver, default_resolver
+from splitscope.selection import Selection
+from splitscope.sources.fetch import fetch_paperlists
+from splitscope.store import connect, open_store
+from splitscope.store.status import StoreStatus, store_status
+
+
+def resolver_for(settings: Settings) -> AffiliationResolver:
+    """The resolver every command uses: packaged registry, the bundle's world universities, imported ROR."""
+    return default_resolver(settings.shared_dir, settings.ror_registry_file)
+
+
+def paperlist_mirror(settings: Settings, selection: Selection) -> Path:
+    """--mirror, else SPLITSCOPE_MIRROR, else <shared>/paperlists, else download into the cache."""
+    if settings.mirror_dir is not None:
+        return settings.mirror_dir
+    if settings.shared_dir is not None and (settings.shared_dir / "paperlists").is_dir():
+        return settings.shared_dir / "paperlists"
+    return fetch_paperlists(selection, settings.cache_dir)
+
+
+def build(settings: Settings, selection: Selection, progress: bool = True) -> BuildSummary:
+    """`splitscope build`: ingest the selected paper lists, openreview-authors files and the conference CSV,
+    then resolve affiliations and link persons. Unusable files end up in the summary's `problem`."""
+    shared = settings.shared_dir
+    if shared is not None and not shared.is_dir():
+        raise UnusableInputError(f"{shared}: --shared data directory not found")
+    mirror_dir = paperlist_mirror(settings, selection)
+    con = connect(settings.db_path)
+    try:
+        return build_store(
+            con, selection, mirror_dir, shared, progress=progress, resolver=resolver_for(settings)
+        )
+    finally:
+        con.close()
+
+
+def status(settings: Settings) -> StoreStatus:
+    """`splitscope status`: papers, authorships, mentions and quarantine per venue-year, with coverage."""
+    con = open_store(settings.db_path)
+    try:
+        return store_status(con)
+    finally:
+        con.close()
+
+
+def report(
+    settings: Settings, out: Path, selection: Selection, claims_file: Path | None = None
+) -> ReportResult:
+    """`splitscope report`: the HTML report, its data exports and the claim checks."""
+    load_claims(claims_file)  # a bad claims file is reported before the store is opened
+    con = open_store(settings.db_path)
+    try:
+        return render_report(con, out, selection, claims_file=claims_file)
+    finally:
+        con.close()

@@ -1,0 +1,92 @@
+"""talent, collab."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from splitscope import api
+from splitscope.cli.common import CsvOption, DbOption, JsonOption, err_console, print_json, run
+from splitscope.config import load_settings
+from splitscope.selection import parse_selection
+
+
+def talent_command(
+    venues: Annotated[
+        str | None, typer.Option(help="Venue codes or sets (ml-core, vision, ...); all.")
+    ] = None,
+    years: Annotated[str | None, typer.Option(help="A year or range, e.g. 2014-2018; default all.")] = None,
+    cohort: Annotated[str, typer.Option(help="all authors, or top: authors of top-tier papers.")] = "all",
+    origin: Annotated[str, typer.Option(help="first-observed, or education (needs education data).")] = (
+        "first-observed"
+    ),
+    careers: Annotated[bool, typer.Option("--careers", help="Also output talent.careers (large).")] = False,
+    json_out: JsonOption = False,
+    csv_dir: CsvOption = None,
+    db: DbOption = None,
+) -> None:
+    """Careers, balance, flows, moves, returns, retention, sectors and concentration (docs/talent.md)."""
+    selection = run(lambda: parse_selection(venues, years))
+    options = api.TalentOptions(cohort=cohort, origin=origin, include_careers=careers)
+    result = run(lambda: api.talent(load_settings(db=db), selection, options))
+    if csv_dir is not None:
+        result.write(csv_dir)
+    if json_out:
+        print_json(result.to_dict())
+        return
+    for table in result.tables.values():
+        cov = table.coverage
+        typer.echo(f"{table.name}: {len(table.frame)} rows; coverage {cov.covered}/{cov.eligible} {cov.unit}")
+
+
+def collab_command(
+    venues: Annotated[
+        str | None, typer.Option("--venues", help="Venue codes or sets (ml-core, ...); all.")
+    ] = None,
+    years: Annotated[str | None, typer.Option("--years", help="Year or range, e.g. 2018-2024.")] = None,
+    topic: Annotated[str | None, typer.Option("--topic", help="Topic preset (llm) or phrases a,b.")] = None,
+    window: Annotated[int, typer.Option("--window", help="Years per tie/network window.")] = 3,
+    grouping: Annotated[
+        str | None, typer.Option("--grouping", help="Country grouping: greater-china, prc-with-sars.")
+    ] = None,
+    persons: Annotated[
+        str, typer.Option("--persons", help="Tie persons: auto, linked, openreview.")
+    ] = "auto",
+    json_out: JsonOption = False,
+    csv_dir: CsvOption = None,
+    db: DbOption = None,
+) -> None:
+    """Collaboration analytics: US-CN paper shares, pair strength, tie persistence, institution pairs."""
+    selection = run(lambda: parse_selection(venues, years))
+    options = api.CollabOptions(topic=topic, window=window, grouping=grouping, persons=persons)
+    result = run(lambda: api.collab(load_settings(db=db), selection, options))
+    if csv_dir is not None:
+        written = result.write(csv_dir)
+        if not json_out:
+            err_console.print(f"wrote {len(written)} files to {csv_dir}")
+    if json_out:
+        print_json(result.to_dict())
+    else:
+        print_collab_headline(result.headline())
+
+
+def print_collab_headline(rows: list[dict[str, Any]]) -> None:
+    table = Table(title="US-CN papers (>= 1 US and >= 1 CN affiliation), all selected venues")
+    for column in ("year", "share", "95% interval", "papers", "with country", "selected"):
+        table.add_column(column, justify="right")
+    for row in rows:
+        share = row["share"]
+        shown = "-" if share != share else f"{share:.3f}"  # NaN: no paper with a country
+        interval = "-" if share != share else f"{row['share_ci_low']:.3f}-{row['share_ci_high']:.3f}"
+        table.add_row(
+            str(row["year"]),
+            shown,
+            interval,
+            str(row["papers"]),
+            str(row["papers_with_country"]),
+            str(row["papers_selected"]),
+        )
+    Console().print(table)

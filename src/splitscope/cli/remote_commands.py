@@ -1,0 +1,110 @@
+"""openreview fetch, openalex ingest-snapshot, openalex fetch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from splitscope import api
+from splitscope.cli.common import DbOption, JsonOption, err_console, finish, print_json, run
+from splitscope.config import load_settings
+
+
+def openreview_fetch(
+    venue_id: Annotated[str, typer.Argument(help="OpenReview venue id, e.g. NeurIPS.cc/2024/Conference.")],
+    db: DbOption = None,
+    mirror: Annotated[
+        Path | None, typer.Option(help="Recorded responses to read instead of the network.")
+    ] = None,
+    cache: Annotated[Path | None, typer.Option(help="Response cache; also the resume checkpoint.")] = None,
+    interval: Annotated[float, typer.Option(help="Seconds between requests (politeness).")] = 3.0,
+    as_json: JsonOption = False,
+) -> None:
+    """Fetch a venue's accepted papers and their authors' profiles; compute education-based origin."""
+    settings = load_settings(db=db, cache=cache, mirror=mirror)
+    summary = run(lambda: api.openreview_fetch(settings, venue_id, interval, progress=not as_json)).to_dict()
+    if as_json:
+        print_json(summary)
+    else:
+        typer.echo(
+            f"{venue_id}: {summary['papers_stored']} papers stored, {summary['records_merged']} already "
+            f"held, {summary['records_quarantined']} quarantined; {summary['profiles_stored']} profiles, "
+            f"{summary['origin']['persons_with_origin']} with an education-based origin"
+        )
+
+
+def openalex_ingest_snapshot(
+    snapshot_dir: Annotated[Path, typer.Argument(help="Snapshot root holding data/works/updated_date=*/.")],
+    filters: Annotated[
+        list[str] | None,
+        typer.Option("--filter", help="year:2018-2024, source:S…, concept:C…, topic:T… (repeatable)."),
+    ] = None,
+    engine: Annotated[str, typer.Option(help="duckdb (one machine) or spark.")] = "duckdb",
+    spark_master: Annotated[str | None, typer.Option(help="Spark master URL (default local[2]).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Keep the canonical Parquet here.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Flatten an OpenAlex snapshot into canonical tables, then resolve affiliations and link persons."""
+    settings = load_settings(db=db)
+    summary = run(
+        lambda: api.openalex_ingest_snapshot(
+            settings, snapshot_dir, filters or [], engine, spark_master, out, progress=not as_json
+        )
+    )
+    if as_json:
+        print_json(summary.to_dict())
+        return
+    typer.echo(
+        f"{summary.flatten.source_id}: read {summary.records_read:,} = stored {summary.papers_stored:,}"
+        f" + merged {summary.records_merged:,} + quarantined {summary.records_quarantined:,}"
+        f" ({'reconciles' if summary.reconciles else 'DOES NOT RECONCILE'}); "
+        f"{summary.flatten.works_filtered_out:,} filtered out"
+    )
+    for problem in summary.flatten.manifest_problems:
+        typer.echo(f"manifest: {problem}")
+
+
+def openalex_fetch(
+    years: Annotated[str, typer.Option("--years", help="Publication year or range, e.g. 2018-2024.")],
+    source: Annotated[
+        str | None, typer.Option("--source", help="OpenAlex source (venue) id(s), e.g. S4306420609.")
+    ] = None,
+    concept: Annotated[str | None, typer.Option("--concept", help="OpenAlex concept id(s), C…")] = None,
+    topic: Annotated[str | None, typer.Option("--topic", help="OpenAlex topic id(s), T…")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Snapshot-layout output (default <cache>/openalex/snapshots/…)."),
+    ] = None,
+    mirror: Annotated[Path | None, typer.Option("--mirror", help="Recorded responses; no network.")] = None,
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="Cache root; also the resume checkpoint.")
+    ] = None,
+    max_requests: Annotated[
+        int | None, typer.Option("--max-requests", help="Stop (resumable) after N requests.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only estimate the requests a fetch spends.")
+    ] = False,
+    rate: Annotated[float, typer.Option("--rate", help="Requests per second at most.")] = 10.0,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Fetch a venue's, concept's or topic's works and their authors from the OpenAlex API, and load them.
+    Needs OPENALEX_API_KEY unless --mirror serves every request."""
+    settings = load_settings(db=db, cache=cache, mirror=mirror)
+    query = run(lambda: api.works_query(source, concept, topic, years))
+    say = None if as_json else (lambda text: err_console.print(text, markup=False, highlight=False))
+    options = api.OpenAlexFetchOptions(out, max_requests, dry_run, rate)
+    result = run(lambda: api.openalex_fetch(settings, query, options, say))
+    fetched = result.to_dict()["fetch"]
+    if as_json:
+        print_json(result.to_dict())
+    elif fetched["complete"]:
+        typer.echo(
+            f"{query.source_id}: {fetched['works_written']} works, {fetched['authors_written']} authors "
+            f"from {fetched['requests_made']} requests; written to {fetched['out_dir']} and loaded"
+        )
+    finish(result)
