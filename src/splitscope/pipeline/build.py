@@ -27,9 +27,15 @@ from splitscope.resolve.affiliations import AffiliationResolver, default_resolve
 from splitscope.selection import Selection
 from splitscope.sources import conference_csv, openreview_authors, paperlists
 from splitscope.sources.reading import RawInput, read_input
-from splitscope.sources.rows import SourceBatch
+from splitscope.store.batch import SourceBatch
 from splitscope.store.keys import check_unique_keys
-from splitscope.store.write import FileStamp, replace_sources, stored_sha256, stored_stamp_matches
+from splitscope.store.write import (
+    FileStamp,
+    bulk_load_settings,
+    replace_sources,
+    stored_sha256,
+    stored_stamp_matches,
+)
 
 # Units are written in groups of about this many rows per transaction (each commit maintains the
 # primary-key indexes; measured: one commit per file made writing 3x slower than parsing).
@@ -324,25 +330,6 @@ def run_post_ingest_steps(
     return post_ingest_steps.run_post_ingest_steps(
         con, resolver or default_resolver(shared_data_dir(), load_settings().ror_registry_file)
     )
-
-
-@contextmanager
-def bulk_load_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """One checkpoint at the end instead of one per commit once the WAL passes 16 MB (measured on the
-    full corpus: the automatic checkpoints doubled the write time, each rewriting the growing tables),
-    and no insertion-order bookkeeping (rows carry their own order columns; 15% faster inserts)."""
-    saved = {
-        name: con.execute(f"SELECT current_setting('{name}')").fetchone()[0]  # type: ignore[index]
-        for name in ("checkpoint_threshold", "preserve_insertion_order")
-    }
-    con.execute("SET checkpoint_threshold = '4GB'")
-    con.execute("SET preserve_insertion_order = false")
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            con.execute(f"SET {name} = '{value}'")
-        con.execute("CHECKPOINT")
 
 
 def _ingest_paperlists(

@@ -28,7 +28,7 @@ from splitscope.sources.reading import (
     parse_json_lines,
     parse_json_list,
 )
-from splitscope.sources.rows import SourceBatch
+from splitscope.store.batch import SourceBatch
 
 KIND = "openreview_authors"
 # Below this share of records joining by id, the paper list uses its own ids: join by names instead.

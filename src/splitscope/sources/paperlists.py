@@ -19,7 +19,7 @@ import orjson
 
 from splitscope.sources import text
 from splitscope.sources.reading import RawInput, parse_json_list
-from splitscope.sources.rows import SourceBatch
+from splitscope.store.batch import SourceBatch
 
 KIND = "paperlists"
 FILE_NAME = re.compile(r"^(?P<venue>[a-z0-9]+?)(?P<year>\d{4})\.json(?:\.gz)?$")
