@@ -519,7 +519,7 @@ def openreview_fetch(
 ) -> None:
     """Fetch a venue's accepted papers and their authors' profiles; compute education-based origin."""
     from splitscope.config import load_settings
-    from splitscope.sources.openreview_workflow import fetch_venue_into_store
+    from splitscope.pipeline.openreview import fetch_venue_into_store
 
     settings = load_settings(db=db, cache=cache, mirror=mirror)
     summary = run(lambda: fetch_venue_into_store(settings, venue_id, interval, show_progress=not as_json))
@@ -547,7 +547,7 @@ def openalex_ingest_snapshot(
     as_json: JsonOption = False,
 ) -> None:
     """Flatten an OpenAlex snapshot into canonical tables, then resolve affiliations and link persons."""
-    from splitscope.sources.openalex_load import run_ingest_snapshot
+    from splitscope.pipeline.openalex import run_ingest_snapshot
 
     summary = run(
         lambda: run_ingest_snapshot(snapshot_dir, filters or [], engine, spark_master, out, db, not as_json)
@@ -594,7 +594,8 @@ def openalex_fetch(
     """Fetch a venue's, concept's or topic's works and their authors from the OpenAlex API, and load them.
     Needs OPENALEX_API_KEY unless --mirror serves every request."""
     from splitscope.config import load_settings
-    from splitscope.sources.openalex_workflow import fetch_and_ingest, parse_query
+    from splitscope.pipeline.openalex import fetch_and_ingest
+    from splitscope.sources.openalex.query import parse_query
 
     settings = load_settings(db=db, cache=cache, mirror=mirror)
     query = run(lambda: parse_query(source, concept, topic, years))
@@ -613,7 +614,7 @@ def openalex_fetch(
 
 
 def _raise_stopped(message: str) -> None:
-    from splitscope.sources.polite_http import StoppedEarly
+    from splitscope.sources.http import StoppedEarly
 
     raise StoppedEarly(message)
 

@@ -10,7 +10,7 @@ from splitscope.errors import UnusableInputError
 from splitscope.pipeline.build import BuildSummary, build
 from splitscope.resolve.affiliations import default_resolver
 from splitscope.selection import parse_selection
-from splitscope.sources.fetch import fetch_paperlists
+from splitscope.sources.paperlists.download import fetch_paperlists
 from splitscope.store import connect
 
 

@@ -25,7 +25,9 @@ from splitscope.errors import SplitscopeError, UnusableInputError
 from splitscope.resolve import steps as post_ingest_steps
 from splitscope.resolve.affiliations import AffiliationResolver, default_resolver
 from splitscope.selection import Selection
-from splitscope.sources import conference_csv, openreview_authors, paperlists
+from splitscope.sources import conference_csv
+from splitscope.sources.openreview import authors as openreview_authors
+from splitscope.sources.paperlists import parse as paperlists
 from splitscope.sources.reading import RawInput, read_input
 from splitscope.store.batch import SourceBatch
 from splitscope.store.keys import check_unique_keys
@@ -234,7 +236,9 @@ def _parse_all(jobs: list[tuple[Unit, str | None, str | None]], workers: int) ->
     # forkserver: workers start from a clean single-threaded server (fork from a process running DuckDB
     # threads is unsafe) with the parser preloaded (spawn re-imported it in every worker: ~1 s).
     context = get_context("forkserver")
-    context.set_forkserver_preload(["splitscope.sources.paperlists", "splitscope.sources.openreview_authors"])
+    context.set_forkserver_preload(
+        ["splitscope.sources.paperlists.parse", "splitscope.sources.openreview.authors"]
+    )
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # biggest files first keeps both workers busy until the end
         ordered = sorted(jobs, key=lambda j: -j[0].paperlist.stat().st_size)

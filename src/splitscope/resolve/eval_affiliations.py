@@ -18,7 +18,7 @@ import pycountry
 from splitscope.config import shared_data_dir
 from splitscope.errors import UnusableInputError
 from splitscope.resolve.affiliations import AffiliationResolver, default_resolver
-from splitscope.sources.paperlists import FILE_NAME, parse_paperlist
+from splitscope.sources.paperlists.parse import FILE_NAME, parse_paperlist
 from splitscope.sources.reading import read_input
 from splitscope.store import connect
 from splitscope.store.write import replace_sources
@@ -46,7 +46,7 @@ def load_labelled(paths: list[Path], with_authors: bool = False) -> duckdb.DuckD
     """The given paper lists in a throwaway in-memory store, parsed exactly as `build` parses them; with
     `with_authors`, each one's openreview-authors file from the shared bundle (OpenReview ids) too."""
     from splitscope.config import shared_data_dir
-    from splitscope.sources import openreview_authors
+    from splitscope.sources.openreview import authors as openreview_authors
 
     con = connect(":memory:")
     shared = shared_data_dir()

@@ -18,13 +18,10 @@ import shutil
 from pathlib import Path
 from typing import IO, Any
 
+from splitscope.sources.openalex.ids import short_id
+
 PART_RECORDS = 100_000  # lines per part file; the real snapshot also splits each partition into parts
 MANIFEST_URL_BASE = "s3://openalex/data"  # the real manifests' url form
-
-
-def short_id(value: str) -> str:
-    """'https://openalex.org/W123' → 'W123' (ids come as URLs in API and snapshot records)."""
-    return value.rstrip("/").rsplit("/", 1)[-1]
 
 
 class SnapshotWriter:

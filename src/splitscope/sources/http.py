@@ -1,4 +1,6 @@
-"""A polite JSON-over-HTTP client: rate limit, retries with backoff, Retry-After, a response cache, a mirror.
+"""The one HTTP client of every source: rate limit, retries with backoff (tenacity), Retry-After, a
+response cache, a mirror, and one atomic file writer. JSON APIs (OpenReview, OpenAlex) and the paper-list
+download (a file streamed to disk) go through it.
 
 The cache doubles as the resume checkpoint: every successful response is written atomically under a key
 derived from (method, url, body) before the caller sees it, so a crashed fetch restarts where it stopped
@@ -17,13 +19,15 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
+from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type, stop_after_attempt
 
 from splitscope.errors import SplitscopeError
 
@@ -53,12 +57,28 @@ def request_key(method: str, url: str, body: Any = None) -> str:
     return hashlib.sha256(f"{method.upper()} {url}\n{canonical}".encode()).hexdigest()
 
 
-def _atomic_write_json(path: Path, value: Any) -> None:
+@contextmanager
+def atomic_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """Write `path` whole or not at all: into a temporary file beside it, renamed into place only when
+    the block ends without an error (a crash never leaves a half-written cache entry or download)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(value, handle)
-    os.replace(tmp, path)
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as out:
+            yield out
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+class _Retry(Exception):
+    """One attempt failed in a way another attempt may fix: why, how long the server asked to wait (None:
+    back off), and the transport error behind it."""
+
+    def __init__(self, problem: str, wait: float | None = None, cause: BaseException | None = None) -> None:
+        super().__init__(problem)
+        self.problem, self.wait, self.cause = problem, wait, cause
 
 
 def retry_after_seconds(response: httpx.Response, now: Callable[[], float] = time.time) -> float | None:
@@ -99,7 +119,8 @@ class FetchStats:
 
 @dataclass
 class PoliteClient:
-    """GET/POST JSON with politeness. `cache_dir` None disables caching (and resuming)."""
+    """GET/POST JSON (cached, resumable) and file downloads, politely. `cache_dir` None disables the
+    response cache (and resuming)."""
 
     base_url: str
     cache_dir: Path | None = None
@@ -182,10 +203,8 @@ class PoliteClient:
         value = self._fetch_network(method, url, body)
         self.stats.by_key[key] = self.stats.by_key.get(key, 0) + 1
         if self.cache_dir is not None:
-            _atomic_write_json(
-                self.cache_dir / f"{key}.json",
-                {"method": method, "url": url, "request_body": body, "body": value},
-            )
+            with atomic_file(self.cache_dir / f"{key}.json") as out:
+                json.dump({"method": method, "url": url, "request_body": body, "body": value}, out)
         return value
 
     def _wait_turn(self) -> None:
@@ -198,53 +217,113 @@ class PoliteClient:
     def _backoff(self, attempt: int) -> float:
         return min(self.backoff_cap, self.backoff_base * (2**attempt))
 
-    def _fetch_network(self, method: str, url: str, body: Any) -> Any:
-        problem = ""
-        for attempt in range(self.max_retries + 1):
-            if attempt:
-                self.stats.retries += 1
-            cap = self.max_network_requests
-            if cap is not None and self.stats.network_requests >= cap:
-                raise RequestLimitReached(
-                    f"stopped after {self.stats.network_requests} requests (the cap this run); everything "
-                    "fetched so far is cached: run the same command again to continue"
+    def _wait_before_retry(self, state: RetryCallState) -> float:
+        """What the server asked for (Retry-After), else exponential backoff."""
+        failed = state.outcome.exception() if state.outcome else None
+        if isinstance(failed, _Retry) and failed.wait is not None:
+            return failed.wait
+        return self._backoff(state.attempt_number - 1)
+
+    def _count_retry(self, state: RetryCallState) -> None:
+        if state.attempt_number > 1:
+            self.stats.retries += 1
+
+    def _with_retries(self, method: str, url: str, attempt: Callable[[], Any]) -> Any:
+        """Run `attempt` until it succeeds, raises something other than _Retry (a spent budget, the
+        request cap, a 4xx), or max_retries retries have failed."""
+        retrying = Retrying(
+            stop=stop_after_attempt(self.max_retries + 1),
+            wait=self._wait_before_retry,
+            retry=retry_if_exception_type(_Retry),
+            before=self._count_retry,
+            sleep=self._sleep,
+        )
+        try:
+            return retrying(attempt)
+        except RetryError as gave_up:
+            last = gave_up.last_attempt.exception()
+            problem = last.problem if isinstance(last, _Retry) else str(last)
+            cause = last.cause if isinstance(last, _Retry) else None
+            raise FetchError(
+                f"{method} {url}: gave up after {self.max_retries + 1} attempts; last problem: {problem}"
+            ) from cause
+
+    def _send(self, method: str, url: str, body: Any = None, stream: bool = False) -> httpx.Response:
+        """One HTTP attempt, after the request cap and the rate limit. A response with a retryable status
+        raises _Retry (with the server's Retry-After); a transport failure too."""
+        cap = self.max_network_requests
+        if cap is not None and self.stats.network_requests >= cap:
+            raise RequestLimitReached(
+                f"stopped after {self.stats.network_requests} requests (the cap this run); everything "
+                "fetched so far is cached: run the same command again to continue"
+            )
+        self._wait_turn()
+        self.stats.network_requests += 1
+        # httpx's `params=` would replace the URL's query, so secrets are merged in explicitly.
+        wire_url = httpx.URL(url).copy_merge_params(self.secret_params) if self.secret_params else url
+        try:
+            request = self._http().build_request(method, wire_url, json=body)
+            response = self._http().send(request, stream=stream)
+            if stream and (response.status_code in self.retryable_status or response.status_code >= 400):
+                response.read()  # the error body: Retry-After may be in it, and messages quote it
+        except httpx.TimeoutException as exc:
+            raise _Retry("timed out", cause=exc) from None
+        except httpx.TransportError as exc:
+            raise _Retry(f"connection failed ({exc.__class__.__name__})", cause=exc) from None
+        if self.check_response is not None:
+            self.check_response(response)
+        if response.status_code in self.retryable_status:
+            response.close()
+            wait = retry_after_seconds(response)
+            if wait is not None and wait > self.max_retry_after:
+                raise FetchError(
+                    f"{method} {url}: HTTP {response.status_code}, server asks to wait "
+                    f"{wait:.0f} s (over {self.max_retry_after:.0f} s); try again later"
                 )
-            self._wait_turn()
-            self.stats.network_requests += 1
-            # httpx's `params=` would replace the URL's query, so secrets are merged in explicitly.
-            wire_url = httpx.URL(url).copy_merge_params(self.secret_params) if self.secret_params else url
-            try:
-                response = self._http().request(method, wire_url, json=body)
-            except httpx.TimeoutException:
-                problem = "timed out"
-                self._sleep(self._backoff(attempt))
-                continue
-            except httpx.TransportError as exc:
-                problem = f"connection failed ({exc.__class__.__name__})"
-                self._sleep(self._backoff(attempt))
-                continue
-            if self.check_response is not None:
-                self.check_response(response)
-            if response.status_code in self.retryable_status:
-                problem = f"HTTP {response.status_code}"
-                wait = retry_after_seconds(response)
-                if wait is not None and wait > self.max_retry_after:
-                    raise FetchError(
-                        f"{method} {url}: HTTP {response.status_code}, server asks to wait "
-                        f"{wait:.0f} s (over {self.max_retry_after:.0f} s); try again later"
-                    )
-                self._sleep(wait if wait is not None else self._backoff(attempt))
-                continue
+            raise _Retry(f"HTTP {response.status_code}", wait)
+        return response
+
+    def _fetch_network(self, method: str, url: str, body: Any) -> Any:
+        def attempt() -> Any:
+            response = self._send(method, url, body)
             if response.status_code >= 400:
                 raise FetchError(f"{method} {url}: HTTP {response.status_code} {response.text[:200]!r}")
             try:
                 return response.json()
             except ValueError:
-                problem = "body is not valid JSON (truncated?)"
-                self._sleep(self._backoff(attempt))
-        raise FetchError(
-            f"{method} {url}: gave up after {self.max_retries + 1} attempts; last problem: {problem}"
-        )
+                raise _Retry("body is not valid JSON (truncated?)") from None
+
+        return self._with_retries(method, url, attempt)
+
+    def download(self, path: str, target: Path, missing_ok: bool = True) -> str | None:
+        """Stream GET `path` into `target` atomically, with the sha256 of the bytes in `<target>.sha256`
+        (written after the rename, so its presence marks a complete download). Returns the sha256, or
+        None on a 404 with `missing_ok` (the upstream has no such file)."""
+        url = self.base_url.rstrip("/") + path
+
+        def attempt() -> str | None:
+            response = self._send("GET", url, stream=True)
+            try:
+                if response.status_code == 404 and missing_ok:
+                    return None
+                if response.status_code >= 400:
+                    raise FetchError(f"GET {url}: HTTP {response.status_code} {response.text[:200]!r}")
+                digest = hashlib.sha256()
+                with atomic_file(target, "wb") as out:
+                    for chunk in response.iter_bytes():
+                        digest.update(chunk)
+                        out.write(chunk)
+            except httpx.TransportError as exc:  # the connection broke mid-body
+                raise _Retry(f"connection failed ({exc.__class__.__name__})", cause=exc) from None
+            finally:
+                response.close()
+            return digest.hexdigest()
+
+        sha256 = self._with_retries("GET", url, attempt)
+        if sha256 is not None:
+            with atomic_file(target.with_name(target.name + ".sha256")) as out:
+                out.write(sha256 + "\n")
+        return sha256
 
     def _sleep(self, seconds: float) -> None:
         self.sleep(seconds)

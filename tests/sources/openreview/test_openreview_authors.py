@@ -5,8 +5,8 @@ import json
 import pytest
 
 from splitscope.errors import UnusableInputError
-from splitscope.sources.openreview_authors import parse_openreview_authors
-from splitscope.sources.paperlists import parse_paperlist
+from splitscope.sources.openreview.authors import parse_openreview_authors
+from splitscope.sources.paperlists.parse import parse_paperlist
 from splitscope.sources.reading import RawInput
 
 

@@ -1,18 +1,18 @@
-"""OpenAlex API: the works of a source (venue), concept or topic over a year range, and their authors.
+"""OpenAlex API: the works of a query (query.py: a source, concept or topic over a year range) and their
+authors.
 
 Plain httpx through PoliteClient rather than pyalex: PoliteClient already gives the rate limit, retries
 with backoff and Retry-After, the response cache that is the resume checkpoint and the mirror of recorded
 responses, all tested; pyalex would bring a second retry/paging layer (urllib3) with none of the cache,
 mirror or budget checks. What we ask of the API is two list endpoints with cursor paging.
 
-Fetched records are written in the snapshot layout (openalex_write) so one flatten serves both paths.
+Fetched records are written in the snapshot layout (snapshot_writer.py) so one flatten serves both paths.
 The API key (OPENALEX_API_KEY, required since 13 Feb 2026) goes on the wire only, never to disk.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,10 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from splitscope.errors import UnusableInputError
-from splitscope.sources.openalex_budget import FetchPlan, check_openalex_response
-from splitscope.sources.openalex_write import SnapshotWriter, publish_snapshot, short_id
-from splitscope.sources.polite_http import RETRYABLE_STATUS, FetchError, PoliteClient, StoppedEarly
+from splitscope.sources.http import RETRYABLE_STATUS, FetchError, PoliteClient, StoppedEarly
+from splitscope.sources.openalex.budget import FetchPlan, check_openalex_response
+from splitscope.sources.openalex.ids import short_id
+from splitscope.sources.openalex.query import WorksQuery
+from splitscope.sources.openalex.snapshot_writer import SnapshotWriter, publish_snapshot
 
 API_BASE = "https://api.openalex.org"
 # The developer docs (2026) give per_page 1-100; older docs said 1-200. 100 is valid under both, and a
@@ -36,62 +37,7 @@ DEFAULT_REQUESTS_PER_SECOND = 10.0  # the API allows 100/s; a tenth of that is p
 # towards the larger venues. The estimate becomes exact once the works pages are held.
 AUTHORS_PER_WORK_PRIOR = 2.0
 
-QUERY_FIELDS = {"source": "primary_location.source.id", "concept": "concepts.id", "topic": "topics.id"}
-ID_LETTERS = {"source": "S", "concept": "C", "topic": "T"}
-# Only what the canonical mapping reads (docs/openalex_api.md); `select` takes root fields only.
-WORK_FIELDS = (
-    "id,doi,title,display_name,publication_year,publication_date,type,language,primary_location,"
-    "authorships,keywords,primary_topic,updated_date"
-)
 AUTHOR_FIELDS = "id,orcid,display_name,affiliations,last_known_institutions,updated_date"
-
-
-@dataclass(frozen=True)
-class WorksQuery:
-    kind: str  # source | concept | topic
-    ids: tuple[str, ...]  # short ids, e.g. ('S4306420609',)
-    years: tuple[int, int]
-
-    @classmethod
-    def parse(cls, kind: str, ids_text: str, years_text: str) -> WorksQuery:
-        if kind not in QUERY_FIELDS:
-            raise UnusableInputError(f"unknown OpenAlex query kind {kind!r} (source, concept or topic)")
-        letter = ID_LETTERS[kind]
-        ids = []
-        for raw in ids_text.split(","):
-            value = short_id(raw.strip()).upper()
-            if not re.fullmatch(rf"{letter}\d+", value):
-                raise UnusableInputError(
-                    f"--{kind} {raw.strip()!r}: not an OpenAlex {kind} id like {letter}4306420609"
-                )
-            ids.append(value)
-        match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*", years_text)
-        if not match:
-            raise UnusableInputError(f"--years {years_text!r}: give a year or a range like 2018-2024")
-        first, last = int(match[1]), int(match[2] or match[1])
-        if first > last:
-            raise UnusableInputError(f"--years {years_text!r}: the range runs backwards")
-        return cls(kind, tuple(sorted(set(ids))), (first, last))
-
-    @property
-    def slug(self) -> str:
-        return f"{self.kind}-{'+'.join(self.ids)}-{self.years[0]}-{self.years[1]}"
-
-    @property
-    def source_id(self) -> str:
-        return f"openalex:api:{self.slug}"
-
-    @property
-    def filter(self) -> str:
-        return (
-            f"{QUERY_FIELDS[self.kind]}:{'|'.join(self.ids)},publication_year:{self.years[0]}-{self.years[1]}"
-        )
-
-    @property
-    def select(self) -> str:
-        # The field the query filtered on travels with the records, so the output says why each is there.
-        extra = {"source": "", "concept": ",concepts", "topic": ",topics"}[self.kind]
-        return WORK_FIELDS + extra
 
 
 def make_client(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from splitscope.sources.polite_http import FetchError, StoppedEarly
+from splitscope.sources.http import FetchError, StoppedEarly
 
 LIST_REQUEST_USD = 0.0001
 

@@ -1,5 +1,8 @@
 """papercopilot/openreview `authors/<venue>/<venue><year>.jsonl` (or `.json`) → enrichment of a paper list.
 
+The bundle's openreview-authors files (read by `build` with the paper list of the same venue-year), not
+the OpenReview API (api.py): OpenReview's own author records as papercopilot captured them.
+
 One record per OpenReview forum id with names, OpenReview ids, profile affiliations, e-mail domains and
 positions. Joined to the paper list of the same venue-year by id; where the list uses site ids (NeurIPS
 2024, ICML 2025) by the exact normalised author-name set. A record that joins no paper of the list is
@@ -12,14 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from splitscope.sources import text
-from splitscope.sources.paperlists import (
-    IndexedPaper,
-    ParsedPaperList,
-    apply_author_facts,
-    create_authorships,
-    field_order,
-    quarantine_text,
-)
+from splitscope.sources.paperlists.authors import apply_author_facts, create_authorships, field_order
+from splitscope.sources.paperlists.parse import IndexedPaper, ParsedPaperList, quarantine_text
 from splitscope.sources.reading import (
     RawInput,
     bad_line_reason,

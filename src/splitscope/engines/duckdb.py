@@ -1,9 +1,9 @@
 """DuckDB, the default engine of the OpenAlex snapshot flatten (one machine, bounded memory).
 
-Each works file is read as chunks of decompressed lines (sources/gzip_lines.py); every chunk runs the
-stage-A steps of sources/openalex_sql.py and its outputs are staged as Parquet, so memory holds one chunk
-whatever the snapshot size. Stage B (superseded versions, final tables) then runs over the staged files,
-where DuckDB spills to its temp directory past `memory_limit`.
+Each works file is read as chunks of decompressed lines (sources/openalex/gzip_lines.py); every chunk
+runs the stage-A steps of sources/openalex/flatten_sql.py and its outputs are staged as Parquet, so
+memory holds one chunk whatever the snapshot size. Stage B (superseded versions, final tables) then
+runs over the staged files, where DuckDB spills to its temp directory past `memory_limit`.
 """
 
 from __future__ import annotations
@@ -13,20 +13,22 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from splitscope.sources import openalex_sql as q
-from splitscope.sources.gzip_lines import iter_line_chunks
-from splitscope.sources.openalex_layout import EntityFiles, Snapshot
+from splitscope.sources.openalex import flatten_sql as q
+from splitscope.sources.openalex.flatten_sql import FlattenPlan, Progress
+from splitscope.sources.openalex.gzip_lines import iter_line_chunks
+from splitscope.sources.openalex.layout import EntityFiles, Snapshot
+from splitscope.sources.openalex.record_schema import AUTHOR_SCHEMA, WORK_SCHEMA, duckdb_structure
 from splitscope.store.db import quiet
 
-if TYPE_CHECKING:
-    from splitscope.sources.openalex_snapshot import FlattenPlan, Progress
-
+# DuckDB's own cap; chunks in flight (two of gzip_lines.CHUNK_BYTES) come on top. Past it DuckDB spills
+# to disk.
+DEFAULT_MEMORY_LIMIT = "1GB"
 
 T = TypeVar("T")
 
@@ -57,8 +59,14 @@ def prefetched(items: Iterator[T], depth: int = 1) -> Iterator[T]:
 class DuckDBFlatten:
     """The DuckDB engine: chunks of lines → stage A (per chunk, staged as Parquet) → stage B."""
 
-    def __init__(self, memory_limit: str = "1GB") -> None:
+    name = "duckdb"
+
+    def __init__(self, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> None:
         self.memory_limit = memory_limit
+
+    @classmethod
+    def with_options(cls, spark_master: str | None, memory_limit: str | None) -> DuckDBFlatten:
+        return cls(memory_limit or DEFAULT_MEMORY_LIMIT)
 
     def flatten(
         self, snapshot: Snapshot, plan: FlattenPlan, out_dir: Path, progress: Progress | None
@@ -106,8 +114,8 @@ class DuckDBFlatten:
         staged: Path,
         progress: Progress | None,
     ) -> None:
-        schema = q.WORK_SCHEMA if prefix == "work" else q.AUTHOR_SCHEMA
-        structure = q.quote(q.duckdb_structure(schema))
+        schema = WORK_SCHEMA if prefix == "work" else AUTHOR_SCHEMA
+        structure = q.quote(duckdb_structure(schema))
         for name in outputs:
             (staged / name).mkdir(parents=True, exist_ok=True)
         chunk_no = 0

@@ -1,4 +1,5 @@
-"""The OpenAlex snapshot flatten as engine-neutral steps (Splink-style): every engine runs the same SQL.
+"""The OpenAlex snapshot flatten as an engine-neutral plan (Splink-style): the plan types every engine
+runs (engines/ imports them; this package never imports an engine) and the SQL steps themselves.
 
 SQL is written in DuckDB's dialect; the Spark engine translates it with sqlglot. What cannot be said
 the same way in both (reading gzip lines, parsing JSON, exploding a list with its position) is an engine
@@ -15,74 +16,15 @@ partition without holding every record at once.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-S = "s"  # a JSON scalar, read as a string
+from splitscope.store.batch import columns as columns_of
 
-WORK_SCHEMA: dict[str, object] = {
-    "id": S,
-    "doi": S,
-    "title": S,
-    "display_name": S,
-    "publication_year": S,
-    "publication_date": S,
-    "type": S,
-    "updated_date": S,
-    "primary_location": {"source": {"id": S, "display_name": S}},
-    "authorships": [
-        {
-            "author_position": S,
-            "author": {"id": S, "display_name": S, "orcid": S},
-            "institutions": [{"id": S, "display_name": S, "ror": S, "country_code": S, "type": S}],
-            "countries": [S],
-            "is_corresponding": S,
-            "raw_author_name": S,
-            "raw_affiliation_strings": [S],
-        }
-    ],
-    "concepts": [{"id": S}],
-    "topics": [{"id": S}],
-    "primary_topic": {"id": S},
-    "keywords": [{"display_name": S}],
-}
-
-AUTHOR_SCHEMA: dict[str, object] = {
-    "id": S,
-    "display_name": S,
-    "affiliations": [
-        {"institution": {"id": S, "display_name": S, "ror": S, "country_code": S, "type": S}, "years": [S]}
-    ],
-}
-
-
-def duckdb_structure(schema: object) -> str:
-    """The `json_transform` structure string."""
-
-    def convert(node: object) -> object:
-        if node == S:
-            return "VARCHAR"
-        if isinstance(node, list):
-            return [convert(node[0])]
-        assert isinstance(node, dict)
-        return {key: convert(value) for key, value in node.items()}
-
-    return json.dumps(convert(schema))
-
-
-def spark_ddl(schema: object) -> str:
-    """The `from_json` schema as a Spark DDL string."""
-
-    def convert(node: object) -> str:
-        if node == S:
-            return "STRING"
-        if isinstance(node, list):
-            return f"ARRAY<{convert(node[0])}>"
-        assert isinstance(node, dict)
-        return "STRUCT<" + ", ".join(f"`{k}`: {convert(v)}" for k, v in node.items()) + ">"
-
-    assert isinstance(schema, dict)
-    return ", ".join(f"`{k}` {convert(v)}" for k, v in schema.items())
+if TYPE_CHECKING:
+    from splitscope.sources.openalex.layout import Snapshot
 
 
 @dataclass(frozen=True)
@@ -107,6 +49,40 @@ class Explode:
 
 
 Step = Sql | Explode
+Progress = Callable[[int], None]  # called with gzip bytes done since the last call
+
+
+@dataclass(frozen=True)
+class FlattenPlan:
+    work_steps: list[Step]
+    author_steps: list[Step]
+    stage_b: list[Step]
+    tables: dict[str, str]  # output table → the SELECT that fills it
+    counts: str
+    with_authors: bool
+
+
+class FlattenEngine(Protocol):
+    """What an engine (engines/duckdb.py, engines/spark.py) does with a plan: read the snapshot's lines,
+    run the steps, write out_dir's Parquet; returns (counts row, non-empty lines per file)."""
+
+    name: str
+
+    def flatten(
+        self, snapshot: Snapshot, plan: FlattenPlan, out_dir: Path, progress: Progress | None
+    ) -> tuple[dict[str, int], dict[str, int]]: ...
+
+
+# The tables a flatten writes (their columns: store/batch.py), in the order they are counted.
+OUTPUT_TABLES = (
+    "papers",
+    "authorships",
+    "affiliation_mentions",
+    "openalex_authorships",
+    "openalex_authorship_institutions",
+    "openalex_author_affiliation_years",
+    "quarantine",
+)
 
 # Relations several later steps read: engines keep these (DuckDB materialises them per chunk, Spark
 # persists them on disk); the others stay views. Measured on DuckDB: materialising every step copied the
@@ -128,7 +104,7 @@ def quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def short_id(expr: str) -> str:
+def short_id_sql(expr: str) -> str:
     """'https://openalex.org/W123' → 'W123' (ids in the store are short, as in the interface)."""
     return f"regexp_replace({expr}, '^https?://openalex[.]org/', '', 'g')"
 
@@ -175,7 +151,7 @@ def work_stage_a(filter_sql: str, venue_sql: str, source_id: str) -> list[Step]:
             "work_checked",
             f"""SELECT file, line_no, part_date, CASE WHEN reason IS NULL THEN NULL ELSE text END AS text,
                        rec, reason,
-                       CASE WHEN reason IS NULL THEN {short_id("rec.id")} END AS work_id,
+                       CASE WHEN reason IS NULL THEN {short_id_sql("rec.id")} END AS work_id,
                        CASE WHEN reason IS NULL THEN ({filter_sql}) END AS selected
                 FROM (SELECT *, CASE {_line_checks()}
                         WHEN {title} IS NULL THEN 'no title'
@@ -222,7 +198,7 @@ def work_stage_a(filter_sql: str, venue_sql: str, source_id: str) -> list[Step]:
         ),
         Sql(
             "work_openalex_authorships",
-            f"""SELECT file, line_no, authorship_id, {short_id("item.author.id")} AS openalex_author_id,
+            f"""SELECT file, line_no, authorship_id, {short_id_sql("item.author.id")} AS openalex_author_id,
                        item.author_position AS author_position,
                        CASE lower(item.is_corresponding) WHEN 'true' THEN true WHEN 'false' THEN false
                        END AS is_corresponding,
@@ -244,7 +220,7 @@ def work_stage_a(filter_sql: str, venue_sql: str, source_id: str) -> list[Step]:
         Sql(
             "work_openalex_institutions",
             f"""SELECT file, line_no, authorship_id, pos AS institution_order,
-                       {short_id("item.id")} AS institution_id, item.ror AS ror,
+                       {short_id_sql("item.id")} AS institution_id, item.ror AS ror,
                        item.display_name AS display_name, item.country_code AS country_code,
                        item.type AS institution_type, {sid} AS source_id
                 FROM work_institution_items""",
@@ -278,7 +254,7 @@ def author_stage_a(authors_source_id: str) -> list[Step]:
         Sql(
             "author_checked",
             f"""SELECT file, line_no, part_date, CASE WHEN reason IS NULL THEN NULL ELSE text END AS text,
-                       rec, reason, CASE WHEN reason IS NULL THEN {short_id("rec.id")} END AS author_id
+                       rec, reason, CASE WHEN reason IS NULL THEN {short_id_sql("rec.id")} END AS author_id
                 FROM (SELECT *, CASE {_line_checks()} END AS reason
                       FROM author_lines WHERE text <> '') AS t""",
         ),
@@ -303,7 +279,7 @@ def author_stage_a(authors_source_id: str) -> list[Step]:
         Sql(
             "author_years",
             f"""SELECT file, line_no, author_id AS openalex_author_id,
-                       {short_id("item.institution.id")} AS institution_id,
+                       {short_id_sql("item.institution.id")} AS institution_id,
                        item.institution.display_name AS display_name,
                        item.institution.country_code AS country_code,
                        TRY_CAST(year_text AS INTEGER) AS year, {sid} AS source_id
@@ -341,32 +317,6 @@ def superseded_sql(versions: str) -> str:
         ) AS ranked WHERE version_rank > 1"""
 
 
-TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "papers": (
-        "paper_id", "venue", "year", "title", "status", "track", "accepted", "top_tier", "keywords",
-        "primary_area", "source_id", "source_paper_id", "openreview_forum_id",
-    ),
-    "authorships": (
-        "authorship_id", "paper_id", "position", "name", "openreview_id", "orcid", "email_domain",
-        "position_title", "source_id",
-    ),
-    "affiliation_mentions": (
-        "authorship_id", "mention_order", "affiliation", "source_id", "source_field", "country_label",
-    ),
-    "openalex_authorships": (
-        "authorship_id", "openalex_author_id", "author_position", "is_corresponding", "countries",
-        "source_id",
-    ),
-    "openalex_authorship_institutions": (
-        "authorship_id", "institution_order", "institution_id", "ror", "display_name", "country_code",
-        "institution_type", "source_id",
-    ),
-    "openalex_author_affiliation_years": (
-        "openalex_author_id", "institution_id", "display_name", "country_code", "year", "source_id",
-    ),
-    "quarantine": ("source_id", "locator", "reason", "raw_record"),
-}  # fmt: skip
-
 _STAGED_OF = {
     "papers": "work_papers",
     "authorships": "work_authorships",
@@ -381,12 +331,12 @@ def final_tables_sql(with_authors: bool) -> dict[str, str]:
     histories are kept for the authors the stored works name (not the whole authors snapshot)."""
     tables = {}
     for table, staged in _STAGED_OF.items():
-        columns = ", ".join(TABLE_COLUMNS[table])
+        columns = ", ".join(columns_of(table))
         tables[table] = f"SELECT {columns} FROM {staged} ANTI JOIN work_superseded USING (file, line_no)"
-    quarantine = ", ".join(TABLE_COLUMNS["quarantine"])
+    quarantine = ", ".join(columns_of("quarantine"))
     tables["quarantine"] = f"SELECT {quarantine} FROM work_quarantine"
     if with_authors:
-        columns = ", ".join(TABLE_COLUMNS["openalex_author_affiliation_years"])
+        columns = ", ".join(columns_of("openalex_author_affiliation_years"))
         tables["quarantine"] += f" UNION ALL SELECT {quarantine} FROM author_quarantine"
         tables["openalex_author_affiliation_years"] = f"""
             SELECT {columns} FROM author_years ANTI JOIN author_superseded USING (file, line_no)

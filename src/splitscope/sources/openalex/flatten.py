@@ -1,7 +1,7 @@
-"""`splitscope openalex ingest-snapshot`: the OpenAlex snapshot → canonical Parquet (this module) → the
-store (openalex_load.py).
+"""The OpenAlex snapshot → canonical Parquet (this module) → the store (load.py).
 
-The flatten is the engine-neutral SQL of openalex_sql.py. On DuckDB (default) the works files are read
+The flatten is the engine-neutral plan of flatten_sql.py, run by an engine the caller chooses
+(splitscope.engines; pipeline/openalex.py picks it by name). On DuckDB (default) the works files are read
 in chunks of decompressed lines, each chunk flattened and staged as Parquet, so memory stays at the chunk
 size and DuckDB's memory_limit whatever the snapshot size; stage B then drops superseded versions over
 the staged files (DuckDB spills to disk past the limit). On Spark (engines/spark.py) the same SQL runs
@@ -11,10 +11,8 @@ over all files at once.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -23,107 +21,26 @@ from typing import Any
 import duckdb
 import yaml
 
-from splitscope.errors import UnusableInputError
-from splitscope.sources import openalex_sql as q
-from splitscope.sources.openalex_layout import read_snapshot
+from splitscope.sources.openalex import flatten_sql as q
+from splitscope.sources.openalex.layout import read_snapshot
+from splitscope.sources.openalex.query import WorkFilter
 
-ENGINES = ("duckdb", "spark")
-# DuckDB's own cap (engines/duckdb_flatten.py); chunks in flight (two of gzip_lines.CHUNK_BYTES) come on
-# top. Past it DuckDB spills to disk.
-DEFAULT_MEMORY_LIMIT = "1GB"
-TABLES = tuple(q.TABLE_COLUMNS)
-Progress = Callable[[int], None]  # called with gzip bytes done since the last call
-
-_FILTER_KINDS = {"source": "S", "concept": "C", "topic": "T"}
-_FILTER_ID = re.compile(r"^(?:https?://openalex\.org/)?([SCT]\d+)$", re.IGNORECASE)
-_YEARS = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
-
-
-@dataclass(frozen=True)
-class WorkFilter:
-    years: tuple[int, int] | None = None  # inclusive publication_year range
-    source_ids: frozenset[str] = frozenset()  # 'S4306420609' (short ids, no URL)
-    concept_ids: frozenset[str] = frozenset()  # 'C154945302'
-    topic_ids: frozenset[str] = frozenset()  # 'T10028'
-
-    @classmethod
-    def parse(cls, expressions: list[str]) -> WorkFilter:
-        """'year:2018-2024', 'source:S…', 'concept:C…', 'topic:T…' (several ids comma-separated).
-        Kinds combine with AND, ids of one kind with OR."""
-        years: tuple[int, int] | None = None
-        ids: dict[str, set[str]] = {kind: set() for kind in _FILTER_KINDS}
-        for expression in expressions:
-            kind, _, value = expression.partition(":")
-            kind = kind.strip().lower()
-            if kind == "year" and (match := _YEARS.match(value.strip())):
-                years = (int(match.group(1)), int(match.group(2) or match.group(1)))
-                if years[0] > years[1]:
-                    raise UnusableInputError(f"filter {expression!r}: the range runs backwards")
-                continue
-            if kind in ids:
-                for item in value.split(","):
-                    match = _FILTER_ID.match(item.strip())
-                    if match is None or match.group(1)[0].upper() != _FILTER_KINDS[kind]:
-                        raise UnusableInputError(
-                            f"filter {expression!r}: {item.strip()!r} is not an OpenAlex "
-                            f"{kind} id ({_FILTER_KINDS[kind]}123…)"
-                        )
-                    ids[kind].add(match.group(1).upper())
-                continue
-            raise UnusableInputError(
-                f"filter {expression!r}: expected year:YYYY[-YYYY], source:S…, concept:C… or topic:T…"
-            )
-        return cls(years, frozenset(ids["source"]), frozenset(ids["concept"]), frozenset(ids["topic"]))
-
-    def sql(self) -> str:
-        """The predicate over a parsed work `rec`, in the neutral dialect."""
-        terms = []
-        if self.years:
-            terms.append(
-                f"TRY_CAST(rec.publication_year AS INTEGER) BETWEEN {self.years[0]} AND {self.years[1]}"
-            )
-        if self.source_ids:
-            terms.append(f"{q.short_id('rec.primary_location.source.id')} IN ({_in_list(self.source_ids)})")
-        if self.concept_ids:
-            terms.append(_any_id("rec.concepts", self.concept_ids))
-        if self.topic_ids:
-            topic = f"{q.short_id('rec.primary_topic.id')} IN ({_in_list(self.topic_ids)})"
-            terms.append(f"({_any_id('rec.topics', self.topic_ids)} OR coalesce({topic}, false))")
-        return " AND ".join(terms) if terms else "true"
-
-
-def _in_list(ids: frozenset[str]) -> str:
-    return ", ".join(q.quote(i) for i in sorted(ids))
-
-
-def _any_id(array: str, ids: frozenset[str]) -> str:
-    matching = f"list_filter({array}, lambda x: {q.short_id('x.id')} IN ({_in_list(ids)}))"
-    return f"coalesce(array_length({matching}) > 0, false)"
+TABLES = q.OUTPUT_TABLES
 
 
 def venue_sql() -> str:
     """papers.venue: the papercopilot code for a curated source id, else 'openalex:S…'."""
-    text = resources.files("splitscope.sources").joinpath("openalex_venues.yaml").read_text(encoding="utf-8")
+    text = resources.files("splitscope.sources.openalex").joinpath("venues.yaml").read_text(encoding="utf-8")
     venues: dict[str, str] = yaml.safe_load(text) or {}
-    source = q.short_id("rec.primary_location.source.id")
+    source = q.short_id_sql("rec.primary_location.source.id")
     cases = " ".join(f"WHEN {q.quote(s)} THEN {q.quote(v)}" for s, v in sorted(venues.items()))
     # a work with no primary source (many preprints) still needs a venue: papers.venue is NOT NULL
     fallback = f"coalesce('openalex:' || {source}, 'openalex:none')"
     return f"CASE {source} {cases} ELSE {fallback} END" if cases else fallback
 
 
-@dataclass(frozen=True)
-class FlattenPlan:
-    work_steps: list[q.Step]
-    author_steps: list[q.Step]
-    stage_b: list[q.Step]
-    tables: dict[str, str]
-    counts: str
-    with_authors: bool
-
-
-def make_plan(work_filter: WorkFilter, source_id: str, with_authors: bool) -> FlattenPlan:
-    return FlattenPlan(
+def make_plan(work_filter: WorkFilter, source_id: str, with_authors: bool) -> q.FlattenPlan:
+    return q.FlattenPlan(
         q.work_stage_a(work_filter.sql(), venue_sql(), source_id),
         q.author_stage_a(authors_source_id(source_id)) if with_authors else [],
         q.stage_b_steps(with_authors),
@@ -198,44 +115,29 @@ def table_path(out_dir: Path, table: str) -> str:
     return str(folder / "*.parquet") if folder.is_dir() else str(out_dir / f"{table}.parquet")
 
 
-def check_engine(engine: str) -> None:
-    if engine not in ENGINES:
-        raise UnusableInputError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
-
-
 def flatten_snapshot(
     snapshot_dir: Path,
     out_dir: Path,
     work_filter: WorkFilter,
-    engine: str = "duckdb",
+    engine: q.FlattenEngine,
     *,
     source_id: str | None = None,
-    spark_master: str | None = None,
-    memory_limit: str = DEFAULT_MEMORY_LIMIT,
-    progress: Progress | None = None,
+    progress: q.Progress | None = None,
 ) -> FlattenSummary:
     """Write out_dir/<table>.parquet (DuckDB) or out_dir/<table>/ (Spark) for every canonical and
-    openalex_* table, plus out_dir/summary.json."""
-    check_engine(engine)
+    openalex_* table, plus out_dir/summary.json. The engine (splitscope.engines) runs the plan."""
     started = time.perf_counter()
     snapshot = read_snapshot(snapshot_dir)
     source_id = source_id or default_source_id(snapshot_dir)
     plan = make_plan(work_filter, source_id, snapshot.authors is not None)
     _clear_outputs(out_dir)
-    if engine == "spark":
-        from splitscope.engines.spark import SparkFlatten
-
-        counts, lines = SparkFlatten(spark_master).flatten(snapshot, plan, out_dir, progress)
-    else:
-        from splitscope.engines.duckdb_flatten import DuckDBFlatten
-
-        counts, lines = DuckDBFlatten(memory_limit).flatten(snapshot, plan, out_dir, progress)
+    counts, lines = engine.flatten(snapshot, plan, out_dir, progress)
     problems = snapshot.works.manifest_problems(lines)
     if snapshot.authors is not None:
         problems += snapshot.authors.manifest_problems(lines)
     summary = FlattenSummary(
         source_id=source_id,
-        engine=engine,
+        engine=engine.name,
         snapshot_dir=str(snapshot_dir.resolve()),
         out_dir=str(out_dir.resolve()),
         files=len(snapshot.works.files) + (len(snapshot.authors.files) if snapshot.authors else 0),
@@ -274,17 +176,3 @@ def count_rows(out_dir: Path) -> dict[str, int]:
         }
     finally:
         con.close()
-
-
-def ingest_snapshot(
-    con: duckdb.DuckDBPyConnection,
-    snapshot_dir: Path,
-    work_filter: WorkFilter,
-    engine: str = "duckdb",
-    source_id: str | None = None,
-    **options: Any,
-) -> Any:
-    """Flatten and load into the store (see openalex_load.ingest_snapshot for the options)."""
-    from splitscope.sources.openalex_load import ingest_snapshot as _ingest
-
-    return _ingest(con, snapshot_dir, work_filter, engine, source_id, **options)

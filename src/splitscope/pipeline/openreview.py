@@ -1,4 +1,5 @@
-"""`splitscope openreview fetch`: the library call behind the command (store, fetch, origin)."""
+"""`splitscope openreview fetch`: fetch one venue into the store, then the post-ingest steps (resolution,
+profile evidence, linkage) and the education origin that derive from it."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from typing import Any
 from rich.progress import Progress
 
 from splitscope.config import Settings
+from splitscope.pipeline.build import run_post_ingest_steps
+from splitscope.resolve.affiliations import default_resolver
 from splitscope.resolve.education_origin import compute_education_origin
-from splitscope.sources.openreview import make_client
-from splitscope.sources.openreview_load import load_openreview_venue
+from splitscope.sources.openreview.api import make_client
+from splitscope.sources.openreview.load import load_openreview_venue
 from splitscope.store import connect
 
 
@@ -23,9 +26,8 @@ def fetch_venue_into_store(
         with Progress(disable=not show_progress, transient=True) as progress:
             summary = load_openreview_venue(con, venue_id, client=client, progress=progress)
         # Resolve profile institutions, add dated profile evidence, link, then the education origin.
-        from splitscope.pipeline.build import run_post_ingest_steps
-
-        summary["post_ingest_steps"] = run_post_ingest_steps(con)
+        resolver = default_resolver(settings.shared_dir, settings.ror_registry_file)
+        summary["post_ingest_steps"] = run_post_ingest_steps(con, resolver)
         summary["origin"] = compute_education_origin(con)
         return summary
     finally:

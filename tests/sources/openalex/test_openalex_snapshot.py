@@ -15,10 +15,13 @@ import pytest
 from typer.testing import CliRunner
 
 from splitscope.cli import app
+from splitscope.engines import engine_named
 from splitscope.errors import UnusableInputError
-from splitscope.sources.openalex_layout import write_manifest
-from splitscope.sources.openalex_load import ingest_snapshot
-from splitscope.sources.openalex_snapshot import TABLES, WorkFilter, flatten_snapshot, table_path
+from splitscope.pipeline.openalex import ingest_snapshot
+from splitscope.sources.openalex import flatten
+from splitscope.sources.openalex.flatten import TABLES, table_path
+from splitscope.sources.openalex.layout import write_manifest
+from splitscope.sources.openalex.query import WorkFilter
 
 OA = "https://openalex.org/"
 OLD, NEW = "2024-01-01", "2024-06-01"
@@ -148,6 +151,10 @@ def snapshot(tmp_path: Path) -> Path:
         },
     )
     return root
+
+
+def flatten_snapshot(snapshot_dir: Path, out_dir: Path, work_filter: WorkFilter, engine: str = "duckdb"):
+    return flatten.flatten_snapshot(snapshot_dir, out_dir, work_filter, engine_named(engine))
 
 
 def rows(out: Path, table: str) -> list[tuple]:
@@ -366,7 +373,7 @@ def test_post_ingest_steps_resolve_openalex_affiliations(store, snapshot: Path) 
 
 
 def _generator():
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "make_snapshot.py"
+    path = Path(__file__).resolve().parents[3] / "benchmarks" / "make_snapshot.py"
     spec = importlib.util.spec_from_file_location("make_snapshot", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

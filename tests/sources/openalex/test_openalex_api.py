@@ -12,10 +12,11 @@ import pytest
 from openalex_fake_api import FILTER, SOURCE_ID, FakeOpenAlex
 
 from splitscope.errors import UnusableInputError
-from splitscope.sources import openalex
-from splitscope.sources.openalex import WorksQuery, fetch_openalex
-from splitscope.sources.openalex_budget import budget_exhausted_reason
-from splitscope.sources.polite_http import FetchError
+from splitscope.sources.http import FetchError
+from splitscope.sources.openalex import api as openalex
+from splitscope.sources.openalex.api import fetch_openalex
+from splitscope.sources.openalex.budget import budget_exhausted_reason
+from splitscope.sources.openalex.query import WorksQuery
 
 KEY = "test-key-0123456789"
 QUERY = WorksQuery.parse("source", SOURCE_ID, "2018-2024")
@@ -293,7 +294,7 @@ def test_cli_fetches_and_loads_into_the_store_end_to_end(tmp_path, monkeypatch):
 
 
 def test_cli_dry_run_cap_and_bad_input(tmp_path, monkeypatch):
-    from splitscope.sources import openalex_workflow
+    from splitscope.pipeline import openalex as openalex_workflow
 
     with FakeOpenAlex() as fake:
         real = openalex_workflow.make_client
@@ -331,5 +332,5 @@ def test_every_fetch_option_is_documented():
 
     help_text = CliRunner().invoke(app, ["openalex", "fetch", "--help"], terminal_width=200).stdout
     options = set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}
-    docs = (Path(__file__).parents[2] / "docs" / "openalex_api.md").read_text(encoding="utf-8")
+    docs = (Path(__file__).parents[3] / "docs" / "openalex_api.md").read_text(encoding="utf-8")
     assert len(options) >= 12 and {o for o in options if o not in docs} == set()

@@ -4,22 +4,17 @@ import hashlib
 
 import httpx
 import pytest
-from tenacity import wait_none
 
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
-from splitscope.sources import fetch
+from splitscope.sources.paperlists import download as fetch
 
 BODY = b'[{"id": "1", "title": "T", "author": "A"}]'
 
 
-@pytest.fixture(autouse=True)
-def no_backoff(monkeypatch):
-    monkeypatch.setattr(fetch._download.retry, "wait", wait_none())
-
-
-def client_for(handler) -> httpx.Client:
-    return httpx.Client(transport=httpx.MockTransport(handler))
+def client_for(handler):
+    # no backoff between attempts: the retries are what is tested, not the waiting
+    return fetch.download_client(transport=httpx.MockTransport(handler), backoff_base=0.0)
 
 
 def test_downloads_atomically_records_sha256_skips_cached_and_404(tmp_path):

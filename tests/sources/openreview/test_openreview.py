@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from openreview_fake_api import FakeOpenReview
 
 from splitscope.resolve.education_origin import compute_education_origin
 from splitscope.resolve.profile_history import HistoryAnswer, resolve_profile_history
-from splitscope.sources import openreview
-from splitscope.sources.openreview import classify_position, venue_code_and_year
-from splitscope.sources.openreview_load import load_openreview_venue
-from splitscope.sources.polite_http import FetchError, PoliteClient, retry_after_seconds
+from splitscope.sources.http import FetchError, PoliteClient
+from splitscope.sources.openreview import api as openreview
+from splitscope.sources.openreview.load import load_openreview_venue
+from splitscope.sources.openreview.records import classify_position, venue_code_and_year
 from splitscope.store import connect
 
 VENUE = "NeurIPS.cc/2024/Conference"
@@ -170,16 +169,6 @@ def test_venue_ids_map_to_paper_list_codes():
         venue_code_and_year("NeurIPS 2024")
 
 
-def test_retry_after_reads_header_seconds_dates_and_reset_time():
-    now = lambda: 1_000_000_000.0  # noqa: E731
-    assert retry_after_seconds(httpx.Response(429, headers={"Retry-After": "7"}), now) == 7.0
-    dated = httpx.Response(429, headers={"Retry-After": "Sun, 09 Sep 2001 01:46:50 GMT"})
-    assert retry_after_seconds(dated, now) == pytest.approx(10.0)
-    body = httpx.Response(429, json={"details": {"resetTime": "2001-09-09T01:47:00.000Z"}})
-    assert retry_after_seconds(body, now) == pytest.approx(20.0)
-    assert retry_after_seconds(httpx.Response(500, text="oops"), now) is None
-
-
 def test_cli_fetch_reads_a_mirror_and_reports(tmp_path):
     from typer.testing import CliRunner
 
@@ -191,7 +180,7 @@ def test_cli_fetch_reads_a_mirror_and_reports(tmp_path):
     # so re-key them as the real base would request them.
     import json as _json
 
-    from splitscope.sources.polite_http import request_key
+    from splitscope.sources.http import request_key
 
     mirror = tmp_path / "mirror"
     mirror.mkdir()

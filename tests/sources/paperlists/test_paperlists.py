@@ -5,7 +5,8 @@ import json
 import pytest
 
 from splitscope.errors import UnusableInputError
-from splitscope.sources.paperlists import is_accepted, is_top_tier, parse_paperlist, profile_to_byline
+from splitscope.sources.paperlists.authors import profile_to_byline
+from splitscope.sources.paperlists.parse import is_accepted, is_top_tier, parse_paperlist
 from splitscope.sources.reading import RawInput
 
 
