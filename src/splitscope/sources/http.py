@@ -64,7 +64,7 @@ def atomic_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
-        with os.fdopen(handle, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as out:
+        with os.fdopen(handle, mode, encoding=None if "b" in mode else "utf-8") as out:
             yield out
         os.replace(temp_name, path)
     except BaseException:

@@ -12,7 +12,7 @@ declaration here agrees with it (names, order, types), so the two cannot drift.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import pyarrow as pa
 
@@ -189,7 +189,7 @@ class ParquetRows:
     num_rows: int
 
 
-TableRows = pa.Table | ParquetRows
+TableRows: TypeAlias = pa.Table | ParquetRows
 
 
 @dataclass
