@@ -23,7 +23,7 @@ import pandas as pd
 from splitscope.config import shared_data_dir
 from splitscope.pipeline.build import build
 from splitscope.selection import Selection
-from splitscope.sources.paperlists import discover_paperlists
+from splitscope.sources.paperlists.parse import discover_paperlists
 from splitscope.store import connect
 
 

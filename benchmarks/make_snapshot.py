@@ -29,7 +29,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from splitscope.sources.openalex_layout import write_manifest
+from splitscope.sources.openalex.layout import write_manifest
 
 # Names, places and words the records are made of (data, not code): real institution names and the
 # affiliation strings papers print for them, written for this generator; ids are synthetic.

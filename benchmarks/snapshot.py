@@ -122,7 +122,9 @@ def _watch(child: subprocess.Popen[str]) -> int:
 
 
 def child_main(engine: str, snapshot: Path, out: Path, master: str) -> None:
-    from splitscope.sources.openalex_snapshot import WorkFilter, flatten_snapshot
+    from splitscope.engines import engine_named
+    from splitscope.sources.openalex.flatten import flatten_snapshot
+    from splitscope.sources.openalex.query import WorkFilter
 
     startup = 0.0
     if engine == "spark":
@@ -132,7 +134,7 @@ def child_main(engine: str, snapshot: Path, out: Path, master: str) -> None:
         spark_session(master)
         startup = time.perf_counter() - started
     started = time.perf_counter()
-    summary = flatten_snapshot(snapshot, out, WorkFilter(), engine, spark_master=master)
+    summary = flatten_snapshot(snapshot, out, WorkFilter(), engine_named(engine, spark_master=master))
     seconds = time.perf_counter() - started
     print(
         json.dumps(

@@ -10,11 +10,12 @@ from typing import Any
 from splitscope.api.results import Document
 from splitscope.config import Settings
 from splitscope.errors import SplitscopeError
-from splitscope.sources.openalex import DEFAULT_REQUESTS_PER_SECOND, WorksQuery
-from splitscope.sources.openalex_load import IngestSummary, run_ingest_snapshot
-from splitscope.sources.openalex_workflow import fetch_and_ingest, parse_query
-from splitscope.sources.openreview_workflow import fetch_venue_into_store
-from splitscope.sources.polite_http import StoppedEarly
+from splitscope.pipeline.openalex import fetch_and_ingest, run_ingest_snapshot
+from splitscope.pipeline.openreview import fetch_venue_into_store
+from splitscope.sources.http import StoppedEarly
+from splitscope.sources.openalex.api import DEFAULT_REQUESTS_PER_SECOND
+from splitscope.sources.openalex.load import IngestSummary
+from splitscope.sources.openalex.query import WorksQuery, parse_query
 
 
 def openreview_fetch(
@@ -35,7 +36,7 @@ def openalex_ingest_snapshot(
     progress: bool = True,
 ) -> IngestSummary:
     """`splitscope openalex ingest-snapshot`: flatten a snapshot, load it, resolve, link."""
-    return run_ingest_snapshot(snapshot_dir, filters, engine, spark_master, out, settings.db_path, progress)
+    return run_ingest_snapshot(settings, snapshot_dir, filters, engine, spark_master, out, progress)
 
 
 def works_query(source: str | None, concept: str | None, topic: str | None, years: str) -> WorksQuery:

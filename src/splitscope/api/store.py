@@ -12,7 +12,7 @@ from splitscope.pipeline.build import build as build_store
 from splitscope.report.render import ReportResult, render_report
 from splitscope.resolve.affiliations.resolver import AffiliationResolver, default_resolver
 from splitscope.selection import Selection
-from splitscope.sources.fetch import fetch_paperlists
+from splitscope.sources.paperlists.download import fetch_paperlists
 from splitscope.store import connect, open_store
 from splitscope.store.status import StoreStatus, store_status
 

@@ -1,7 +1,7 @@
 """Spark: the OpenAlex snapshot flatten beyond one machine (`--engine spark`, `--spark-master URL`).
 
 Only what differs from DuckDB lives here: reading gzip lines with their line numbers, parsing JSON,
-exploding a list with positions, and running the shared SQL (sources/openalex_sql.py, DuckDB dialect)
+exploding a list with positions, and running the shared SQL (sources/openalex/flatten_sql.py, DuckDB dialect)
 translated by sqlglot. pyspark is an optional extra (`pip install 'splitscope[spark]'`), imported only
 when this engine is used.
 """
@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from splitscope.errors import SplitscopeError
-from splitscope.sources import openalex_sql as q
-from splitscope.sources.openalex_layout import EntityFiles, Snapshot
+from splitscope.sources.openalex import flatten_sql as q
+from splitscope.sources.openalex.flatten_sql import FlattenPlan, Progress
+from splitscope.sources.openalex.layout import EntityFiles, Snapshot
+from splitscope.sources.openalex.record_schema import AUTHOR_SCHEMA, WORK_SCHEMA, spark_ddl
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
-
-    from splitscope.sources.openalex_snapshot import FlattenPlan, Progress
 
 DEFAULT_MASTER = "local[2]"
 # monotonically_increasing_id() = partition id << 33 | row index in the partition; with one gzip file
@@ -70,8 +70,14 @@ def to_spark_sql(sql: str) -> str:
 
 
 class SparkFlatten:
+    name = "spark"
+
     def __init__(self, master: str | None = None) -> None:
         self.master = master
+
+    @classmethod
+    def with_options(cls, spark_master: str | None, memory_limit: str | None) -> SparkFlatten:
+        return cls(spark_master)
 
     def flatten(
         self, snapshot: Snapshot, plan: FlattenPlan, out_dir: Path, progress: Progress | None
@@ -81,10 +87,10 @@ class SparkFlatten:
         spark.conf.set("spark.sql.files.maxPartitionBytes", _ONE_FILE_PER_PARTITION)
         persisted: list[DataFrame] = []
         try:
-            self._read_lines(spark, snapshot.works, "work", q.WORK_SCHEMA)
+            self._read_lines(spark, snapshot.works, "work", WORK_SCHEMA)
             self._run_steps(spark, plan.work_steps, persisted)
             if plan.with_authors and snapshot.authors is not None:
-                self._read_lines(spark, snapshot.authors, "author", q.AUTHOR_SCHEMA)
+                self._read_lines(spark, snapshot.authors, "author", AUTHOR_SCHEMA)
                 self._run_steps(spark, plan.author_steps, persisted)
             self._run_steps(spark, plan.stage_b, persisted)
             share = snapshot.gz_bytes // max(1, len(plan.tables))
@@ -123,7 +129,7 @@ class SparkFlatten:
             F.regexp_extract(uri, r"updated_date=([^/]+)/[^/]+$", 1).alias("part_date"),
             F.col("value").alias("text"),
         )
-        ddl = q.spark_ddl(schema) + ", `_corrupt` STRING"
+        ddl = spark_ddl(schema) + ", `_corrupt` STRING"
         parsed = F.from_json("text", ddl, {"columnNameOfCorruptRecord": "_corrupt", "mode": "PERMISSIVE"})
         lines = lines.withColumn("rec0", parsed)
         # Spark also flags a type mismatch as corrupt (DuckDB does not): only a syntax error is "not

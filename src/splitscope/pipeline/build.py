@@ -20,16 +20,23 @@ from pathlib import Path
 import duckdb
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from splitscope.config import load_settings, shared_data_dir
 from splitscope.errors import SplitscopeError, UnusableInputError
 from splitscope.resolve import steps as post_ingest_steps
 from splitscope.resolve.affiliations.resolver import AffiliationResolver, default_resolver
 from splitscope.selection import Selection
-from splitscope.sources import conference_csv, openreview_authors, paperlists
+from splitscope.sources import conference_csv
+from splitscope.sources.openreview import authors as openreview_authors
+from splitscope.sources.paperlists import parse as paperlists
 from splitscope.sources.reading import RawInput, read_input
-from splitscope.sources.rows import SourceBatch
+from splitscope.store.batch import SourceBatch
 from splitscope.store.keys import check_unique_keys
-from splitscope.store.write import FileStamp, replace_sources, stored_sha256, stored_stamp_matches
+from splitscope.store.write import (
+    FileStamp,
+    bulk_load_settings,
+    replace_sources,
+    stored_sha256,
+    stored_stamp_matches,
+)
 
 # Units are written in groups of about this many rows per transaction (each commit maintains the
 # primary-key indexes; measured: one commit per file made writing 3x slower than parsing).
@@ -236,7 +243,9 @@ def _parse_all(jobs: list[tuple[Unit, str | None, str | None]], workers: int) ->
     # forkserver: workers start from a clean single-threaded server (fork from a process running DuckDB
     # threads is unsafe) with the parser preloaded (spawn re-imported it in every worker: ~1 s).
     context = get_context("forkserver")
-    context.set_forkserver_preload(["splitscope.sources.paperlists", "splitscope.sources.openreview_authors"])
+    context.set_forkserver_preload(
+        ["splitscope.sources.paperlists.parse", "splitscope.sources.openreview.authors"]
+    )
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # biggest files first keeps both workers busy until the end
         ordered = sorted(jobs, key=lambda j: -j[0].paperlist.stat().st_size)
@@ -321,36 +330,10 @@ def build(
             _load_csv(con, csv_path, selection, changed, summary)
     check_unique_keys(con)
     if post_ingest:
-        summary.post_ingest_steps = run_post_ingest_steps(con, resolver or default_resolver(shared_dir))
+        summary.post_ingest_steps = post_ingest_steps.run_post_ingest_steps(
+            con, resolver or default_resolver(shared_dir)
+        )
     return summary
-
-
-def run_post_ingest_steps(
-    con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver | None = None
-) -> list[str]:
-    """Resolution, linkage and what derives from them; also run after an OpenReview or OpenAlex load."""
-    return post_ingest_steps.run_post_ingest_steps(
-        con, resolver or default_resolver(shared_data_dir(), load_settings().ror_registry_file)
-    )
-
-
-@contextmanager
-def bulk_load_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """One checkpoint at the end instead of one per commit once the WAL passes 16 MB (measured on the
-    full corpus: the automatic checkpoints doubled the write time, each rewriting the growing tables),
-    and no insertion-order bookkeeping (rows carry their own order columns; 15% faster inserts)."""
-    saved = {
-        name: con.execute(f"SELECT current_setting('{name}')").fetchone()[0]  # type: ignore[index]
-        for name in ("checkpoint_threshold", "preserve_insertion_order")
-    }
-    con.execute("SET checkpoint_threshold = '4GB'")
-    con.execute("SET preserve_insertion_order = false")
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            con.execute(f"SET {name} = '{value}'")
-        con.execute("CHECKPOINT")
 
 
 def _ingest_paperlists(

@@ -20,8 +20,8 @@ from splitscope.resolve.affiliations.resolver import AffiliationResolver
 from splitscope.resolve.affiliations.step import resolve_affiliations
 from splitscope.resolve.persons import evaluate as persons_evaluation
 from splitscope.resolve.persons.linking import DEFAULT_THRESHOLDS, Thresholds
-from splitscope.sources import openreview_authors
-from splitscope.sources.paperlists import FILE_NAME, parse_paperlist
+from splitscope.sources.openreview import authors as openreview_authors
+from splitscope.sources.paperlists.parse import FILE_NAME, parse_paperlist
 from splitscope.sources.reading import read_input
 from splitscope.store import connect
 from splitscope.store.write import replace_sources

@@ -22,7 +22,7 @@ from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 from splitscope.sources import text
 from splitscope.sources.reading import RawInput
-from splitscope.sources.rows import SourceBatch
+from splitscope.store.batch import SourceBatch
 
 KIND = "conference_csv"
 SOURCE_ID = "conference-csv:papers"

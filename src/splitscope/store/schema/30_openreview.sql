@@ -1,4 +1,4 @@
--- OpenReview profiles (sources/openreview.py): career and education history, and education-based origin.
+-- OpenReview profiles (sources/openreview/): career and education history, and education-based origin.
 
 CREATE TABLE IF NOT EXISTS openreview_profiles (
     profile_id     VARCHAR PRIMARY KEY,   -- canonical '~Jane_Doe1'

@@ -1,4 +1,4 @@
--- OpenAlex (sources/openalex_snapshot.py and sources/openalex.py): what OpenAlex says beside what our
+-- OpenAlex (sources/openalex/: the snapshot flatten and the API): what OpenAlex says beside what our
 -- resolver says. The canonical tables hold papers, authorships and affiliation strings; these hold
 -- OpenAlex's own author ids, institutions and countries so the two answers can be compared.
 

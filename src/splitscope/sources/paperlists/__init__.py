@@ -1,0 +1,1 @@
+"""Paper Copilot paper lists: parse (file → rows), authors and affiliations (per-record rows), download."""
