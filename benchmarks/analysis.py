@@ -22,7 +22,7 @@ from splitscope.selection import Selection
 
 
 def talent_section(con: duckdb.DuckDBPyConnection) -> str:
-    from splitscope.analysis.talent import talent_tables
+    from splitscope.analysis.talent.tables import talent_tables
 
     tables = talent_tables(con, Selection(), cohort="all")
     top = talent_tables(con, Selection(), cohort="top")

@@ -22,7 +22,7 @@ BUDGET_SECONDS = 30.0
 
 
 def collab_section(con: duckdb.DuckDBPyConnection) -> str:
-    from splitscope.analysis.collaboration import collab_tables
+    from splitscope.analysis.collab.tables import collab_tables
 
     tables = collab_tables(con, Selection())
     rows = sum(len(t.frame) for t in tables.values())

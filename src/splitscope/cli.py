@@ -348,7 +348,7 @@ def talent_command(
     db: DbOption = None,
 ) -> None:
     """Careers, balance, flows, moves, returns, retention, sectors and concentration (docs/talent.md)."""
-    from splitscope.analysis.talent import run_talent, talent_json
+    from splitscope.analysis.talent.tables import run_talent, talent_json
     from splitscope.config import load_settings
     from splitscope.selection import parse_selection
 
@@ -388,7 +388,7 @@ def collab_command(
     db: DbOption = None,
 ) -> None:
     """Collaboration analytics: US-CN paper shares, pair strength, tie persistence, institution pairs."""
-    from splitscope.analysis import collab_export
+    from splitscope.analysis.collab import export as collab_export
     from splitscope.config import load_settings
 
     db_path = load_settings(db=db).db_path

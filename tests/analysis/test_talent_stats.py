@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from splitscope.analysis.stats import bootstrap_category_shares, bootstrap_share, resample_category_totals
+from splitscope.analysis.bootstrap import bootstrap_category_shares, bootstrap_share, resample_category_totals
 
 
 def _researchers(n: int = 3000, seed: int = 3) -> pd.DataFrame:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from splitscope.analysis.stats import bootstrap_share
+from splitscope.analysis.bootstrap import bootstrap_share
 from splitscope.errors import UnusableInputError
 from splitscope.selection import parse_selection
 

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from splitscope.analysis.result import MetricTable
+from splitscope.analysis.metric_table import MetricTable
 from splitscope.errors import UnusableInputError
 
 DIRECTIONS = ("increase", "decrease")

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from splitscope.analysis.result import Coverage, MetricTable
+from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.selection import Selection
 
 
@@ -41,7 +41,7 @@ REPORT_RESAMPLES = 200
 PROVIDERS: tuple[Provider, ...] = (
     Provider(
         "talent",
-        "splitscope.analysis.talent",
+        "splitscope.analysis.talent.tables",
         "talent_tables",
         {"cohort": "all", "resamples": REPORT_RESAMPLES},
         table_prefixes=("talent.", "concentration."),
@@ -49,7 +49,7 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
     Provider(
         "talent, top cohort",
-        "splitscope.analysis.talent",
+        "splitscope.analysis.talent.tables",
         "talent_tables",
         {"cohort": "top", "resamples": REPORT_RESAMPLES},
         "__top",
@@ -58,7 +58,7 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
     Provider(
         "talent, education origin",
-        "splitscope.analysis.talent",
+        "splitscope.analysis.talent.tables",
         "talent_tables",
         {"cohort": "all", "origin": "education", "resamples": REPORT_RESAMPLES},
         "__edu",
@@ -66,7 +66,7 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
     Provider(
         "collaboration",
-        "splitscope.analysis.collaboration",
+        "splitscope.analysis.collab.tables",
         "collab_tables",
         {"resamples": REPORT_RESAMPLES},
         table_prefixes=("collab.",),
@@ -74,7 +74,7 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
     Provider(
         "collaboration, LLM topic",
-        "splitscope.analysis.collaboration",
+        "splitscope.analysis.collab.tables",
         "collab_tables",
         {"topic": "llm", "resamples": REPORT_RESAMPLES},
         "__llm",

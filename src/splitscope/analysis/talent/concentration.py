@@ -14,8 +14,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES, bootstrap_category_shares, iter_category_resamples
+from splitscope.analysis.bootstrap import (
+    DEFAULT_RESAMPLES,
+    bootstrap_category_shares,
+    iter_category_resamples,
+)
+from splitscope.analysis.metric_table import Coverage, MetricTable
 
 TOP_N = 10
 

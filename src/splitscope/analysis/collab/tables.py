@@ -20,11 +20,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from splitscope.analysis.paper_sets import PaperSetCounts, drop_paper_sets, prepare_paper_sets
-from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES
-from splitscope.analysis.topics import TopicQuery, parse_topic
-from splitscope.analysis.totals import ResampledTotals, category_codes
+from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES
+from splitscope.analysis.collab.paper_sets import PaperSetCounts, drop_paper_sets, prepare_paper_sets
+from splitscope.analysis.collab.resampled_totals import ResampledTotals, category_codes
+from splitscope.analysis.collab.topics import TopicQuery, parse_topic
+from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 
@@ -56,9 +56,9 @@ def collab_tables(
     resamples: int = DEFAULT_RESAMPLES,
 ) -> dict[str, MetricTable]:
     """Every collaboration table for the selection (and topic slice), keyed by table name."""
-    from splitscope.analysis.networks import network_tables
-    from splitscope.analysis.strength import pair_strength_table
-    from splitscope.analysis.ties import tie_tables
+    from splitscope.analysis.collab.networks import network_tables
+    from splitscope.analysis.collab.strength import pair_strength_table
+    from splitscope.analysis.collab.ties import tie_tables
 
     query = parse_topic(topic) if isinstance(topic, str) else topic
     if window < 1:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from splitscope.analysis.topics import TopicQuery, topic_sql
+from splitscope.analysis.collab.topics import TopicQuery, topic_sql
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from splitscope.analysis.paper_sets import PaperSetCounts
-from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.ties import pair_label_sql, windows_for
+from splitscope.analysis.collab.paper_sets import PaperSetCounts
+from splitscope.analysis.collab.ties import pair_label_sql, windows_for
+from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.selection import Selection
 
 TOP_PAIRS_PER_CLASS = 25

@@ -23,9 +23,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES
-from splitscope.analysis.totals import percentile_interval, resampled_profile_sums
+from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES
+from splitscope.analysis.collab.resampled_totals import percentile_interval, resampled_profile_sums
+from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 

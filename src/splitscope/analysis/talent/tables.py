@@ -11,12 +11,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from splitscope.analysis.careers import CareerOptions, build_careers, careers_table, fetch_row
-from splitscope.analysis.concentration import CONCENTRATION_RESAMPLES, concentration_table, sector_table
-from splitscope.analysis.moves import build_anchor_runs, moves_tables, retention_tables, returns_table
-from splitscope.analysis.origin import build_origin, require_education_origin
-from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES, bootstrap_category_shares
+from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES, bootstrap_category_shares
+from splitscope.analysis.metric_table import Coverage, MetricTable
+from splitscope.analysis.talent.careers import CareerOptions, build_careers, careers_table, fetch_row
+from splitscope.analysis.talent.concentration import (
+    CONCENTRATION_RESAMPLES,
+    concentration_table,
+    sector_table,
+)
+from splitscope.analysis.talent.moves import build_anchor_runs, moves_tables, retention_tables, returns_table
+from splitscope.analysis.talent.origin import build_origin, require_education_origin
 from splitscope.selection import Selection
 from splitscope.store import open_store
 

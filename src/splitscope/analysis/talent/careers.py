@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from splitscope.analysis.result import Coverage, MetricTable
+from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 

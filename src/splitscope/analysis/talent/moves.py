@@ -18,9 +18,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from splitscope.analysis.careers import fetch_row
-from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES, bootstrap_category_shares
+from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES, bootstrap_category_shares
+from splitscope.analysis.metric_table import Coverage, MetricTable
+from splitscope.analysis.talent.careers import fetch_row
 from splitscope.selection import Selection
 
 FOCUS_PAIRS = (("US", "CN"), ("CN", "US"))

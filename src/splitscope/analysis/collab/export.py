@@ -11,9 +11,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-from splitscope.analysis.collaboration import collab_tables
-from splitscope.analysis.result import MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES
+from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES
+from splitscope.analysis.collab.tables import collab_tables
+from splitscope.analysis.metric_table import MetricTable
 from splitscope.errors import UnusableInputError
 from splitscope.selection import parse_selection
 from splitscope.store import open_store
