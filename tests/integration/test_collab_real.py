@@ -47,7 +47,7 @@ def tables(real_store):
 
 
 def test_hand_checked_country_sets(real_store):
-    from splitscope.analysis.collab.tables import paper_country_sets
+    from splitscope.analysis.collab.paper_sets import paper_country_sets
 
     sets = paper_country_sets(real_store, Selection())
     by_paper = sets.groupby("paper_id")["country"].apply(set).to_dict()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from splitscope.analysis.bootstrap import bootstrap_category_shares
 from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
@@ -44,6 +45,32 @@ def fetch_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
     if row is None:  # an aggregate always returns a row; this would be a bug in the query
         raise RuntimeError(f"query returned no row: {sql}")
     return row
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows of a talent_* temp table (the eligible persons or person-years of a metric)."""
+    return int(fetch_row(con, f"select count(*) from {table}")[0])
+
+
+def researcher_shares(
+    parts: pd.DataFrame,
+    group_cols: list[str],
+    category_col: str,
+    resamples: int,
+    renames: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Shares of fractional researchers per group: persons are the resampled units, and the summed
+    `weight` (fractional researchers) is reported as `researchers`."""
+    frame = bootstrap_category_shares(
+        parts, group_cols, "person_id", category_col, "weight", resamples=resamples
+    )
+    return frame.rename(columns={"weight": "researchers", **(renames or {})})
+
+
+def last_year_limit(selection: Selection, column: str) -> str:
+    """SQL condition keeping years up to the end of the selection: a researcher's last observation is
+    taken within the selected years, so windows compare."""
+    return f"{column} <= {selection.years[1]}" if selection.years else "true"
 
 
 def _require_linkage(con: duckdb.DuckDBPyConnection) -> None:

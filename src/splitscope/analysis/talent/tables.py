@@ -1,4 +1,4 @@
-"""Talent analytics entry point: balance, origin -> work flows, and every other talent table.
+"""Every talent table for a selection, and the `splitscope talent --json` document.
 
 `talent_tables(con, selection, cohort, origin)` is what the report and `splitscope talent` call.
 Definitions live in docs/talent.md; each table's `notes` restates its denominator.
@@ -9,10 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES, bootstrap_category_shares
-from splitscope.analysis.metric_table import Coverage, MetricTable
+from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES
+from splitscope.analysis.metric_table import MetricTable
+from splitscope.analysis.talent.balance import (
+    first_observed_table,
+    flow_table,
+    origin_work_by_year_table,
+    work_country_table,
+)
 from splitscope.analysis.talent.careers import CareerOptions, build_careers, careers_table, fetch_row
 from splitscope.analysis.talent.concentration import (
     CONCENTRATION_RESAMPLES,
@@ -23,107 +28,6 @@ from splitscope.analysis.talent.moves import build_anchor_runs, moves_tables, re
 from splitscope.analysis.talent.origin import build_origin, require_education_origin
 from splitscope.selection import Selection
 from splitscope.store import open_store
-
-
-def _population_year_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute("""
-        select year, count(*) as eligible, count(*) filter (where n_resolved > 0) as covered
-        from talent_population_years group by year order by year
-    """).df()
-
-
-def work_country_table(con: duckdb.DuckDBPyConnection, resamples: int = DEFAULT_RESAMPLES) -> MetricTable:
-    parts = con.execute("""
-        select c.person_id, c.year, c.country, c.weight
-        from talent_person_year_country c join talent_population_years using (person_id, year)
-    """).df()
-    frame = bootstrap_category_shares(parts, ["year"], "person_id", "country", "weight", resamples=resamples)
-    frame = frame.rename(columns={"weight": "researchers"})
-    years = _population_year_counts(con)
-    return MetricTable(
-        "talent.work_country_share",
-        "Share of researchers by country of work, per year",
-        frame.merge(years, on="year", how="left"),
-        Coverage("researcher-years", int(years["eligible"].sum()), int(years["covered"].sum())),
-        notes="fractional researchers: each researcher-year's resolved affiliations sum to 1; "
-        "covered = researcher-years with at least one resolved country",
-    )
-
-
-def first_observed_table(con: duckdb.DuckDBPyConnection, resamples: int = DEFAULT_RESAMPLES) -> MetricTable:
-    parts = con.execute("""
-        select y.person_id, y.year, o.origin_country, 1.0 as weight
-        from talent_population_years y join talent_origin o using (person_id)
-        where o.origin_country is not null
-    """).df()
-    frame = bootstrap_category_shares(
-        parts, ["year"], "person_id", "origin_country", "weight", resamples=resamples
-    ).rename(columns={"weight": "researchers"})
-    eligible = fetch_row(con, "select count(*) from talent_population_years")[0]
-    return MetricTable(
-        "talent.origin_share",
-        "Share of active researchers by origin country, per year",
-        frame,
-        Coverage("researcher-years", int(eligible), len(parts)),
-        notes="origin = first-observed country unless origin='education'; it is not a nationality; "
-        "covered = researcher-years whose researcher has a known origin",
-    )
-
-
-def flow_table(
-    con: duckdb.DuckDBPyConnection, selection: Selection, resamples: int = DEFAULT_RESAMPLES
-) -> MetricTable:
-    """Origin -> current work country matrix: counts and the share of each origin row."""
-    last_limit = f"py.year <= {selection.years[1]}" if selection.years else "true"
-    persons = con.execute(f"""
-        with work as (
-            select py.person_id, arg_max(py.majority_country, py.year) as work_country
-            from talent_person_year py join talent_population using (person_id)
-            where py.majority_country is not null and {last_limit} group by all
-        )
-        select person_id, o.origin_country, w.work_country, 1.0 as weight
-        from talent_population join talent_origin o using (person_id) join work w using (person_id)
-        where o.origin_country is not null
-    """).df()
-    frame = bootstrap_category_shares(
-        persons, ["origin_country"], "person_id", "work_country", "weight", resamples=resamples
-    ).rename(columns={"weight": "researchers", "n": "origin_researchers"})
-    eligible = fetch_row(con, "select count(*) from talent_population")[0]
-    return MetricTable(
-        "talent.origin_work_flow",
-        "Origin country -> country of work at the last observation",
-        frame,
-        Coverage("researchers", int(eligible), len(persons)),
-        notes="share = share of the origin row; work country = majority country of the last observed year "
-        "(up to the end of the selected years); covered = researchers with both known",
-    )
-
-
-def origin_work_by_year_table(
-    con: duckdb.DuckDBPyConnection, resamples: int = DEFAULT_RESAMPLES
-) -> MetricTable:
-    """Per origin country and year: where its researchers work (MacroPolo's "where do China-undergrad
-    researchers work" when origin='education'; the US-vs-CN split is the rows with work_country US/CN)."""
-    parts = con.execute("""
-        select c.person_id, o.origin_country, c.year, c.country as work_country, c.weight
-        from talent_person_year_country c
-        join talent_population_years using (person_id, year)
-        join talent_origin o using (person_id)
-        where o.origin_country is not null
-    """).df()
-    frame = bootstrap_category_shares(
-        parts, ["origin_country", "year"], "person_id", "work_country", "weight", resamples=resamples
-    ).rename(columns={"weight": "researchers", "n": "origin_researchers"})
-    eligible = fetch_row(con, "select count(*) from talent_population_years")[0]
-    covered = parts[["person_id", "year"]].drop_duplicates().shape[0] if len(parts) else 0
-    return MetricTable(
-        "talent.origin_work_by_year",
-        "Where researchers of each origin country work, per year",
-        frame,
-        Coverage("researcher-years", int(eligible), int(covered)),
-        notes="share = share of the origin-year's researchers (fractional over work countries); "
-        "covered = researcher-years with a known origin and a resolved work country",
-    )
 
 
 def talent_tables(

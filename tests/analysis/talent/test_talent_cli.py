@@ -48,5 +48,5 @@ def test_every_talent_option_is_documented():
 
     help_text = CliRunner().invoke(app, ["talent", "--help"], terminal_width=200).stdout
     options = set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}
-    docs = (Path(__file__).parents[2] / "docs" / "talent.md").read_text(encoding="utf-8")
+    docs = (Path(__file__).parents[3] / "docs" / "talent.md").read_text(encoding="utf-8")
     assert len(options) >= 8 and {o for o in options if o not in docs} == set()

@@ -60,7 +60,7 @@ def test_every_collab_option_is_documented():
 
     help_text = CliRunner().invoke(app, ["collab", "--help"], terminal_width=200).stdout
     options = set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}
-    docs = (Path(__file__).parents[2] / "docs" / "collaboration.md").read_text(encoding="utf-8")
+    docs = (Path(__file__).parents[3] / "docs" / "collaboration.md").read_text(encoding="utf-8")
     assert len(options) >= 9 and {o for o in options if o not in docs} == set()
 
 
