@@ -3,7 +3,7 @@
 Definitions (docs/talent.md has the full text):
 - A person's career is built from every accepted paper in the store (all venues, all years), because a
   year's location is best judged from all of that year's papers; the venue/year selection only decides
-  who is counted and in which years (see `population_sql`).
+  who is counted and in which years (see talent_population in `build_careers`).
 - Weights: an authorship's resolved affiliations (country known) are renormalised to sum to 1; a
   person-year's country weight is the mean of its resolved authorships' weights, so each person-year
   sums to 1 over countries ("fractional researcher").
@@ -11,6 +11,8 @@ Definitions (docs/talent.md has the full text):
   without one (e.g. 50/50 dual affiliation) has no majority country.
 
 Everything lands in temp tables prefixed `talent_` on the caller's connection, so later SQL can join them.
+The other talent modules read those tables with the helpers defined here (`fetch_row`,
+`count_rows`, `researcher_shares`, `last_year_limit`).
 """
 
 from __future__ import annotations
