@@ -2,27 +2,24 @@
 
     PYTHONPATH=src python benchmarks/analysis_collab.py [--db splitscope.duckdb]
 
-`collab_section` has the (connection -> summary) shape of benchmarks/analysis.py's SECTIONS, so the two
-scripts can be merged into one. The baseline is the issue's time budget: ratio < 1 means within budget.
+`collab_section` has the (connection -> summary) shape of benchmarks/analysis.py's SECTIONS and is timed
+by its `run_sections`. The baseline is the issue's time budget: ratio < 1 means within budget.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
-from pathlib import Path
 
 import duckdb
 
-from splitscope.config import load_settings
+from analysis import run_sections  # benchmarks/analysis.py: run as a script, its folder is on the path
 from splitscope.selection import Selection
 
 BUDGET_SECONDS = 30.0
 
 
 def collab_section(con: duckdb.DuckDBPyConnection) -> str:
-    from splitscope.analysis.collaboration import collab_tables
+    from splitscope.analysis.collab.tables import collab_tables
 
     tables = collab_tables(con, Selection())
     rows = sum(len(t.frame) for t in tables.values())
@@ -34,25 +31,8 @@ def collab_section(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--db", type=Path, default=None, help="built store (default splitscope.duckdb)")
-    db_path = load_settings(db=parser.parse_args().db).db_path
-    if not db_path.is_file():
-        print(f"collab benchmark: {db_path}: no such store; run `splitscope build` first", file=sys.stderr)
-        return 2
-    con = duckdb.connect(str(db_path), read_only=True)
-    counts = con.execute(
-        "select (select count(*) from papers), (select count(*) from authorships)"
-    ).fetchone()
-    assert counts is not None
-    print(f"store {db_path}: {counts[0]} papers, {counts[1]} authorships")
-    start = time.perf_counter()
-    summary = collab_section(con)
-    elapsed = time.perf_counter() - start
-    print(f"collab (all venues, all years, every table): {summary}")
-    ratio = elapsed / BUDGET_SECONDS
-    print(f"  baseline (budget) {BUDGET_SECONDS:.1f} s, splitscope {elapsed:.2f} s, ratio {ratio:.2f}")
-    return 0
+    sections = [("collab (all venues, all years, every table)", collab_section, BUDGET_SECONDS)]
+    return run_sections(sections, __doc__ or "", "collab benchmark")
 
 
 if __name__ == "__main__":

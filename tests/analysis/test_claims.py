@@ -15,7 +15,7 @@ from splitscope.analysis.claims import (
     judge_windows,
     load_claims,
 )
-from splitscope.analysis.result import Coverage, MetricTable
+from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.errors import UnusableInputError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "report"))

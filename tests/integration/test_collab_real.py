@@ -41,13 +41,13 @@ def real_store(shared_data, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tables(real_store):
-    from splitscope.analysis.collaboration import collab_tables
+    from splitscope.analysis.collab.tables import collab_tables
 
     return collab_tables(real_store, Selection(), window=2, resamples=200)
 
 
 def test_hand_checked_country_sets(real_store):
-    from splitscope.analysis.collaboration import paper_country_sets
+    from splitscope.analysis.collab.paper_sets import paper_country_sets
 
     sets = paper_country_sets(real_store, Selection())
     by_paper = sets.groupby("paper_id")["country"].apply(set).to_dict()

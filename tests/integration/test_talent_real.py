@@ -30,13 +30,13 @@ def real_store(shared_data, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def all_tables(real_store):
-    from splitscope.analysis.talent import talent_tables
+    from splitscope.analysis.talent.tables import talent_tables
 
     return talent_tables(real_store, CORPUS, resamples=200)
 
 
 def test_shares_sum_to_one_and_intervals_bracket(real_store):
-    from splitscope.analysis.talent import talent_tables
+    from splitscope.analysis.talent.tables import talent_tables
 
     nips = talent_tables(real_store, Selection(venues=("nips",), years=(2014, 2018)), resamples=200)
     for name in ("talent.work_country_share", "talent.origin_share"):

@@ -6,6 +6,7 @@ Lighter than Playwright (no browser download, no driver): chromium prints the DO
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -89,3 +90,23 @@ def drawn_plots(dom: str) -> dict[str, bool]:
     scan = _PlotScan()
     scan.feed(dom)
     return scan.plots
+
+
+def check_report_in_browser(index_html: Path, tmp_path: Path, label: str) -> Path:
+    """Load a rendered report: every declared chart drew, no console message, a screenshot that is not
+    blank. SPLITSCOPE_SCREENSHOT_DIR=dir keeps a copy of the screenshot."""
+    page = load_page(index_html, tmp_path / "profile")
+    assert page.dom, "chromium printed no DOM"
+    assert page.console == [], f"console messages: {page.console}"
+    assert 'data-js-errors="' not in page.dom
+    declared = re.findall(r'<div class="plot" id="(chart-\d+)">', index_html.read_text(encoding="utf-8"))
+    plots = drawn_plots(page.dom)
+    assert declared and set(plots) == set(declared)
+    assert [pid for pid, drawn in plots.items() if not drawn] == []
+    assert f'data-charts-drawn="{len(declared)}"' in page.dom
+    png = screenshot(index_html, tmp_path / f"{label}.png", tmp_path / "profile")
+    assert png.exists() and png.stat().st_size > 20_000  # a blank page is a few kB
+    keep = os.environ.get("SPLITSCOPE_SCREENSHOT_DIR")
+    if keep:
+        shutil.copy(png, Path(keep) / png.name)
+    return png

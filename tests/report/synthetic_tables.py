@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from splitscope.analysis.result import Coverage, MetricTable
+from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.report.gather import Gathered, as_metric_tables
 
 YEARS = list(range(2014, 2024))

@@ -25,11 +25,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from splitscope.analysis.result import MetricTable
+from splitscope.analysis.metric_table import MetricTable
 from splitscope.errors import UnusableInputError
 
 DIRECTIONS = ("increase", "decrease")
-VERDICTS = ("supported", "contradicted", "inconclusive")
 DEFAULT_MIN_COVERAGE = 0.3
 _REQUIRED = ("id", "claim", "table", "value", "direction")
 _KNOWN_KEYS = {*_REQUIRED, "where", "x", "window", "early", "late", "drop_last", "min_coverage", "note"}

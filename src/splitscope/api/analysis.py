@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from splitscope.analysis.collab_export import collab_document, headline, write_collab_csv
-from splitscope.analysis.collaboration import collab_tables
-from splitscope.analysis.result import MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES
-from splitscope.analysis.talent import REQUIRED_TABLES, talent_json, talent_tables
+from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES
+from splitscope.analysis.collab.export import collab_document, headline, write_collab_csv
+from splitscope.analysis.collab.tables import collab_tables
+from splitscope.analysis.metric_table import MetricTable
+from splitscope.analysis.talent.tables import REQUIRED_TABLES, talent_json, talent_tables
 from splitscope.config import Settings
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from splitscope.analysis.claims import select_rows
-from splitscope.analysis.result import MetricTable
+from splitscope.analysis.metric_table import MetricTable
 from splitscope.report.sections import CHART_KINDS, Chart
 
 MAX_SERIES = 8  # more lines than this is unreadable; the CSV keeps every series

@@ -1,14 +1,14 @@
 """Collect the report's metric tables by calling the analysis functions (never by querying raw tables).
 
-Each provider is one analysis entry point. A provider whose module is not installed yet, or which fails,
-is recorded with the reason, and the sections that needed its tables say "not available: <reason>".
+Each provider is one analysis entry point, imported directly. A provider that fails is recorded with the
+reason, and the sections that needed its tables say "not available: <reason>".
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -16,15 +16,18 @@ from typing import Any
 
 import pandas as pd
 
-from splitscope.analysis.result import Coverage, MetricTable
+from splitscope.analysis.collab.tables import collab_tables
+from splitscope.analysis.metric_table import Coverage, MetricTable
+from splitscope.analysis.talent.tables import talent_tables
 from splitscope.selection import Selection
+from splitscope.store import open_store
+from splitscope.store.status import store_status
 
 
 @dataclass(frozen=True)
 class Provider:
     label: str
-    module: str
-    function: str
+    function: Callable[..., Any]  # module-level, so a worker process can receive it
     kwargs: dict[str, Any] = field(default_factory=dict)
     suffix: str = ""  # appended to table names that another provider already returned (e.g. '__top')
     takes_selection: bool = True
@@ -41,16 +44,14 @@ REPORT_RESAMPLES = 200
 PROVIDERS: tuple[Provider, ...] = (
     Provider(
         "talent",
-        "splitscope.analysis.talent",
-        "talent_tables",
+        talent_tables,
         {"cohort": "all", "resamples": REPORT_RESAMPLES},
         table_prefixes=("talent.", "concentration."),
         cost=10,
     ),
     Provider(
         "talent, top cohort",
-        "splitscope.analysis.talent",
-        "talent_tables",
+        talent_tables,
         {"cohort": "top", "resamples": REPORT_RESAMPLES},
         "__top",
         table_prefixes=("talent.", "concentration."),
@@ -58,32 +59,28 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
     Provider(
         "talent, education origin",
-        "splitscope.analysis.talent",
-        "talent_tables",
+        talent_tables,
         {"cohort": "all", "origin": "education", "resamples": REPORT_RESAMPLES},
         "__edu",
         table_prefixes=("talent.",),
     ),
     Provider(
         "collaboration",
-        "splitscope.analysis.collaboration",
-        "collab_tables",
+        collab_tables,
         {"resamples": REPORT_RESAMPLES},
         table_prefixes=("collab.",),
         cost=9,
     ),
     Provider(
         "collaboration, LLM topic",
-        "splitscope.analysis.collaboration",
-        "collab_tables",
+        collab_tables,
         {"topic": "llm", "resamples": REPORT_RESAMPLES},
         "__llm",
         table_prefixes=("collab.",),
     ),
     Provider(
         "store status",
-        "splitscope.store.status",
-        "store_status",
+        store_status,
         takes_selection=False,
         table_prefixes=("status.",),
     ),
@@ -126,7 +123,8 @@ def gather_tables(
         if problem is not None:
             gathered.unavailable[provider.label] = problem
             continue
-        for table in as_metric_tables(value, provider.module.rsplit(".", 1)[-1]):
+        # A plain record's tables are named after the provider's module ('status.summary').
+        for table in as_metric_tables(value, provider.function.__module__.rsplit(".", 1)[-1]):
             if not provider.takes_selection and not table.filters:
                 table.filters = {"selection": "whole store (not filtered by --venues/--years)"}
             name = table.name
@@ -141,19 +139,13 @@ def gather_tables(
 def run_provider(con, selection: Selection, provider: Provider) -> tuple[Any, str | None]:
     """(value, None), or (None, why not): one failing analysis must not take the whole report down."""
     try:
-        function = getattr(importlib.import_module(provider.module), provider.function)
-    except (ImportError, AttributeError):
-        return None, f"{provider.module}.{provider.function} is not installed yet"
-    try:
         args = (con, selection) if provider.takes_selection else (con,)
-        return function(*args, **provider.kwargs), None
+        return provider.function(*args, **provider.kwargs), None
     except Exception as exc:
-        return None, f"{provider.function} failed: {type(exc).__name__}: {exc}"
+        return None, f"{provider.function.__name__} failed: {type(exc).__name__}: {exc}"
 
 
 def _run_provider_on_file(path: str, selection: Selection, provider: Provider) -> tuple[Any, str | None]:
-    from splitscope.store import open_store
-
     con = open_store(path)
     try:
         return run_provider(con, selection, provider)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from splitscope.analysis.claims import ClaimResult, select_rows
-from splitscope.analysis.result import MetricTable
+from splitscope.analysis.metric_table import MetricTable
 from splitscope.report.sections import HEADLINES, Headline
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from splitscope.analysis.result import Coverage, MetricTable
+from splitscope.analysis.metric_table import Coverage, MetricTable
 
 
 def derived_quality_tables(tables: dict[str, MetricTable]) -> list[MetricTable]:

@@ -15,7 +15,7 @@ from plotly.offline import get_plotlyjs
 
 from splitscope import __version__
 from splitscope.analysis.claims import ClaimResult, evaluate_claims, load_claims, select_rows
-from splitscope.analysis.result import MetricTable
+from splitscope.analysis.metric_table import MetricTable
 from splitscope.report.charts import MAX_TABLE_ROWS, ChartUnavailable, build_figure, figure_json
 from splitscope.report.gather import Gathered, gather_tables
 from splitscope.report.headlines import compute_headlines

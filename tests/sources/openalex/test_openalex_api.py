@@ -320,17 +320,3 @@ def test_cli_dry_run_cap_and_bad_input(tmp_path, monkeypatch):
     for bad in ([], ["--source", SOURCE_ID, "--topic", "T1"]):
         result = invoke(*bad, "--years", "2020")
         assert result.exit_code == 2 and "give exactly one of --source" in result.output
-
-
-def test_every_fetch_option_is_documented():
-    import re
-    from pathlib import Path
-
-    from typer.testing import CliRunner
-
-    from splitscope.cli import app
-
-    help_text = CliRunner().invoke(app, ["openalex", "fetch", "--help"], terminal_width=200).stdout
-    options = set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}
-    docs = (Path(__file__).parents[3] / "docs" / "openalex_api.md").read_text(encoding="utf-8")
-    assert len(options) >= 12 and {o for o in options if o not in docs} == set()

@@ -211,7 +211,7 @@ def test_cli_fetch_reads_a_mirror_and_reports(tmp_path):
     assert "link_persons" in summary["post_ingest_steps"]
     # End to end with the real resolver and linker: Google (no country in the profile) resolves to its
     # documented default US and, covering 2024, is Alice's work evidence; Bob's MIT entry likewise.
-    from splitscope.analysis.talent import talent_tables
+    from splitscope.analysis.talent.tables import talent_tables
     from splitscope.selection import Selection
 
     con = connect(db)

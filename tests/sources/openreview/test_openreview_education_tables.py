@@ -15,7 +15,7 @@ import pytest
 from openreview_fake_api import FakeOpenReview
 from test_openreview import client_for, load
 
-from splitscope.analysis.talent import talent_tables
+from splitscope.analysis.talent.tables import talent_tables
 from splitscope.resolve.profiles.education_origin import compute_education_origin
 from splitscope.resolve.profiles.history import HistoryAnswer, apply_profile_evidence, resolve_profile_history
 from splitscope.selection import Selection

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from splitscope.analysis.stats import DEFAULT_RESAMPLES, DEFAULT_SEED
+from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 
 DENSE_PROFILE_LIMIT = 20_000_000  # profiles x categories cells (160 MB of float64) before going sparse
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from splitscope.analysis.careers import fetch_row
-from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES, bootstrap_category_shares
+from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES, bootstrap_category_shares
+from splitscope.analysis.metric_table import Coverage, MetricTable
+from splitscope.analysis.talent.careers import fetch_row, last_year_limit
 from splitscope.selection import Selection
 
 FOCUS_PAIRS = (("US", "CN"), ("CN", "US"))
@@ -158,14 +158,12 @@ def retention_tables(
     con: duckdb.DuckDBPyConnection, selection: Selection, resamples: int = DEFAULT_RESAMPLES
 ) -> tuple[MetricTable, MetricTable]:
     """Share of researchers first observed in X whose last majority-country observation is still X."""
-    # The last observation is the last one up to the end of the selected years, so windows compare.
-    last_limit = f"py.year <= {selection.years[1]}" if selection.years else "true"
     persons = con.execute(f"""
         with last_obs as (
             select py.person_id, arg_max(py.majority_country, py.year) as last_country,
                    max(py.year) as last_year
             from talent_person_year py join talent_population using (person_id)
-            where py.majority_country is not null and {last_limit}
+            where py.majority_country is not null and {last_year_limit(selection, "py.year")}
             group by all
         )
         select o.person_id, o.origin_country, o.origin_year as cohort, l.last_country, l.last_year

@@ -1,15 +1,12 @@
-"""Collaboration analytics over paper country sets: who co-authors across borders.
+"""Paper counts by country: the US/CN mix, full and fractional counting, and exact country sets.
 
-Entry point: `collab_tables(con, selection, topic=None, window=3, grouping=None)`, returning every
-collaboration MetricTable by stable name. Definitions live in docs/collaboration.md.
-
-Tables here (per scope = each venue and 'all' venues of the selection, cohort = 'all' | 'top_tier',
-and year):
+Tables (per scope = each venue and 'all' venues of the selection, cohort = 'all' | 'top_tier', and year):
 - collab.paper_mix: the six exclusive categories of papers by US/CN presence; shares sum to 1 over
   papers with at least one resolved country.
 - collab.country_counts: per country, full counting (papers with the country) and fractional counting
   (author shares), each with its share.
 - collab.country_combinations: papers per exact country set ('CN+US', 'US', ...).
+Definitions live in docs/collaboration.md.
 """
 
 from __future__ import annotations
@@ -20,13 +17,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from splitscope.analysis.paper_sets import PaperSetCounts, drop_paper_sets, prepare_paper_sets
-from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES
-from splitscope.analysis.topics import TopicQuery, parse_topic
-from splitscope.analysis.totals import ResampledTotals, category_codes
-from splitscope.errors import UnusableInputError
-from splitscope.selection import Selection
+from splitscope.analysis.collab.paper_sets import PaperSetCounts
+from splitscope.analysis.collab.resampled_totals import ResampledTotals, category_codes
+from splitscope.analysis.metric_table import Coverage, MetricTable
 
 MIX_CATEGORIES = ("us_cn", "us_only", "cn_only", "us_intl_no_cn", "cn_intl_no_us", "other")
 GROUP_COLS = ["scope", "cohort", "year"]
@@ -43,67 +36,6 @@ select pc.paper_id, p.venue, p.year, p.top_tier, any_value(pc.basis) as basis,
 from collab_paper_country pc join collab_papers p using (paper_id)
 group by pc.paper_id, p.venue, p.year, p.top_tier
 """
-
-
-def collab_tables(
-    con: duckdb.DuckDBPyConnection,
-    selection: Selection,
-    topic: str | TopicQuery | None = None,
-    window: int = 3,
-    grouping: str | None = None,
-    *,
-    persons: str = "auto",
-    resamples: int = DEFAULT_RESAMPLES,
-) -> dict[str, MetricTable]:
-    """Every collaboration table for the selection (and topic slice), keyed by table name."""
-    from splitscope.analysis.networks import network_tables
-    from splitscope.analysis.strength import pair_strength_table
-    from splitscope.analysis.ties import tie_tables
-
-    query = parse_topic(topic) if isinstance(topic, str) else topic
-    if window < 1:
-        raise UnusableInputError(f"--window: {window} is not a positive number of years")
-    filters = _filters(selection, query, window, grouping)
-    counts = prepare_paper_sets(con, selection, query, grouping)
-    try:
-        tables = paper_tables(con, counts, filters, resamples)
-        tables.append(pair_strength_table(con, counts, filters, resamples))
-        tables.extend(tie_tables(con, selection, window, filters, persons=persons, resamples=resamples))
-        tables.extend(network_tables(con, selection, window, counts, filters))
-    finally:
-        drop_paper_sets(con)
-    return {table.name: table for table in tables}
-
-
-def paper_country_sets(
-    con: duckdb.DuckDBPyConnection,
-    selection: Selection,
-    topic: str | TopicQuery | None = None,
-    grouping: str | None = None,
-) -> pd.DataFrame:
-    """Per selected paper with a country: paper_id, venue, year, country, fractional, basis (long)."""
-    query = parse_topic(topic) if isinstance(topic, str) else topic
-    prepare_paper_sets(con, selection, query, grouping)
-    try:
-        return con.execute(
-            """
-            select pc.paper_id, p.venue, p.year, pc.country, pc.fractional, pc.basis
-            from collab_paper_country pc join collab_papers p using (paper_id)
-            order by pc.paper_id, pc.country
-            """
-        ).df()
-    finally:
-        drop_paper_sets(con)
-
-
-def _filters(selection: Selection, topic: TopicQuery | None, window: int, grouping: str | None) -> dict:
-    return {
-        **selection.to_dict(),
-        "accepted_only": True,
-        "topic": topic.to_dict() if topic else None,
-        "window_years": window,
-        "country_grouping": grouping or "none (ISO alpha-2; HK, MO, TW separate)",
-    }
 
 
 def paper_tables(

@@ -15,9 +15,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from splitscope.analysis.paper_sets import PaperSetCounts
-from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.totals import ResampledTotals, unit_index
+from splitscope.analysis.collab.paper_sets import PaperSetCounts
+from splitscope.analysis.collab.resampled_totals import ResampledTotals, unit_index
+from splitscope.analysis.metric_table import Coverage, MetricTable
 
 FOCUS_COUNTRIES = ("US", "CN")
 STRENGTH_COLUMNS = [

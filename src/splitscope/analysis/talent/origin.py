@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import duckdb
 
-from splitscope.analysis.careers import fetch_row
+from splitscope.analysis.talent.careers import fetch_row
 from splitscope.errors import UnusableInputError
 
 ORIGINS = ("first-observed", "education")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from splitscope.analysis.topics import parse_topic, topic_sql
+from splitscope.analysis.collab.topics import parse_topic, topic_sql
 from splitscope.errors import UnusableInputError
 
 

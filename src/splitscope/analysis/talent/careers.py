@@ -3,7 +3,7 @@
 Definitions (docs/talent.md has the full text):
 - A person's career is built from every accepted paper in the store (all venues, all years), because a
   year's location is best judged from all of that year's papers; the venue/year selection only decides
-  who is counted and in which years (see `population_sql`).
+  who is counted and in which years (see talent_population in `build_careers`).
 - Weights: an authorship's resolved affiliations (country known) are renormalised to sum to 1; a
   person-year's country weight is the mean of its resolved authorships' weights, so each person-year
   sums to 1 over countries ("fractional researcher").
@@ -11,6 +11,8 @@ Definitions (docs/talent.md has the full text):
   without one (e.g. 50/50 dual affiliation) has no majority country.
 
 Everything lands in temp tables prefixed `talent_` on the caller's connection, so later SQL can join them.
+The other talent modules read those tables with the helpers defined here (`fetch_row`,
+`count_rows`, `researcher_shares`, `last_year_limit`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from splitscope.analysis.result import Coverage, MetricTable
+from splitscope.analysis.bootstrap import bootstrap_category_shares
+from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 
@@ -44,6 +47,32 @@ def fetch_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
     if row is None:  # an aggregate always returns a row; this would be a bug in the query
         raise RuntimeError(f"query returned no row: {sql}")
     return row
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows of a talent_* temp table (the eligible persons or person-years of a metric)."""
+    return int(fetch_row(con, f"select count(*) from {table}")[0])
+
+
+def researcher_shares(
+    parts: pd.DataFrame,
+    group_cols: list[str],
+    category_col: str,
+    resamples: int,
+    renames: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Shares of fractional researchers per group: persons are the resampled units, and the summed
+    `weight` (fractional researchers) is reported as `researchers`."""
+    frame = bootstrap_category_shares(
+        parts, group_cols, "person_id", category_col, "weight", resamples=resamples
+    )
+    return frame.rename(columns={"weight": "researchers", **(renames or {})})
+
+
+def last_year_limit(selection: Selection, column: str) -> str:
+    """SQL condition keeping years up to the end of the selection: a researcher's last observation is
+    taken within the selected years, so windows compare."""
+    return f"{column} <= {selection.years[1]}" if selection.years else "true"
 
 
 def _require_linkage(con: duckdb.DuckDBPyConnection) -> None:

@@ -11,41 +11,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-from splitscope.analysis.collaboration import collab_tables
-from splitscope.analysis.result import MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES
-from splitscope.errors import UnusableInputError
-from splitscope.selection import parse_selection
-from splitscope.store import open_store
+from splitscope.analysis.metric_table import MetricTable
 
 SCHEMA_ID = "splitscope.collab/1"
-
-
-def run_collab(
-    db_path: Path,
-    venues: str | None = None,
-    years: str | None = None,
-    topic: str | None = None,
-    window: int = 3,
-    grouping: str | None = None,
-    persons: str = "auto",
-    resamples: int = DEFAULT_RESAMPLES,
-) -> dict[str, MetricTable]:
-    """Parse the selection, open the store read-only and compute every collaboration table."""
-    selection = parse_selection(venues, years)
-    con = open_store(db_path)
-    try:
-        papers = _count_papers(con)
-        if papers == 0:
-            raise UnusableInputError(f"{db_path}: the store holds no papers; run `splitscope build` first")
-        return collab_tables(con, selection, topic, window, grouping, persons=persons, resamples=resamples)
-    finally:
-        con.close()
-
-
-def _count_papers(con) -> int:
-    row = con.execute("select count(*) from papers").fetchone()
-    return int(row[0]) if row else 0
 
 
 def collab_document(tables: dict[str, MetricTable]) -> dict[str, Any]:

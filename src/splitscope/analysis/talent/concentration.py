@@ -14,8 +14,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES, bootstrap_category_shares, iter_category_resamples
+from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES, iter_category_resamples
+from splitscope.analysis.metric_table import Coverage, MetricTable
+from splitscope.analysis.talent.careers import researcher_shares
 
 TOP_N = 10
 
@@ -33,9 +34,7 @@ def _person_year_parts(con: duckdb.DuckDBPyConnection, part_col: str, where: str
 
 def sector_table(con: duckdb.DuckDBPyConnection, resamples: int = DEFAULT_RESAMPLES) -> MetricTable:
     parts = _person_year_parts(con, "coalesce(f.sector, 'unknown')")
-    frame = bootstrap_category_shares(
-        parts, ["year", "country"], "person_id", "part", "weight", resamples=resamples
-    ).rename(columns={"part": "sector", "weight": "researchers"})
+    frame = researcher_shares(parts, ["year", "country"], "part", resamples, {"part": "sector"})
     persons = parts[["person_id", "year"]].drop_duplicates()
     known = parts[parts["part"] != "unknown"][["person_id", "year"]].drop_duplicates()
     return MetricTable(

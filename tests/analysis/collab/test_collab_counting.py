@@ -20,7 +20,8 @@ import math
 import pytest
 from collab_builders import add_paper, one
 
-from splitscope.analysis.collaboration import MIX_CATEGORIES, collab_tables
+from splitscope.analysis.collab.paper_counts import MIX_CATEGORIES
+from splitscope.analysis.collab.tables import collab_tables
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 
@@ -160,7 +161,7 @@ def test_year_without_resolved_countries_shows_zero_coverage(store):
 
 
 def test_paper_country_sets_long_rows(mixed_store):
-    from splitscope.analysis.collaboration import paper_country_sets
+    from splitscope.analysis.collab.paper_sets import paper_country_sets
 
     sets = paper_country_sets(mixed_store, Selection(venues=("nips",)), grouping="prc-with-sars")
     p6 = sets[sets["paper_id"] == "P6"]

@@ -12,9 +12,9 @@ from __future__ import annotations
 import pytest
 from collab_builders import add_org, add_paper, one
 
-from splitscope.analysis import ties
-from splitscope.analysis.collaboration import collab_tables
-from splitscope.analysis.ties import pair_label, windows_for
+from splitscope.analysis.collab import ties
+from splitscope.analysis.collab.tables import collab_tables
+from splitscope.analysis.collab.ties import pair_label, windows_for
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 

@@ -1,4 +1,5 @@
-"""The pattern-collapsed category bootstrap agrees with plain unit resampling (bootstrap_share)."""
+"""Bootstrap intervals (analysis/bootstrap.py): the ratio-of-sums share, and the pattern-collapsed category
+bootstrap, which must agree with plain unit resampling (bootstrap_share)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from splitscope.analysis.stats import bootstrap_category_shares, bootstrap_share, resample_category_totals
+from splitscope.analysis.bootstrap import bootstrap_category_shares, bootstrap_share, iter_category_resamples
 
 
 def _researchers(n: int = 3000, seed: int = 3) -> pd.DataFrame:
@@ -34,7 +35,22 @@ def test_category_shares_match_unit_resampling():
 
 def test_resampled_totals_keep_the_number_of_units():
     rows = _researchers(500)
-    draws = resample_category_totals(rows["unit"], rows["country"], rows["weight"], resamples=50)
+    [(key, draws)] = iter_category_resamples(rows, ["year"], "unit", "country", "weight", resamples=50)
+    assert key == (2020,)
     assert list(draws.categories) == ["CN", "FR", "GB", "US"]
     assert draws.resampled.sum(axis=1) == pytest.approx(np.full(50, 500.0))
     assert draws.observed.sum() == pytest.approx(500.0)
+
+
+def test_bootstrap_share_estimate_and_interval_bracket_truth():
+    rng = np.random.default_rng(1)
+    draws = rng.random(2000) < 0.3
+    interval = bootstrap_share(draws)
+    assert interval.estimate == pytest.approx(draws.mean())
+    assert interval.low < 0.3 < interval.high and interval.high - interval.low < 0.06
+
+
+def test_bootstrap_ratio_of_sums_uses_denominators():
+    interval = bootstrap_share([1, 0, 2], [2, 2, 4])
+    assert interval.estimate == pytest.approx(3 / 8)
+    assert bootstrap_share([]).estimate is None

@@ -40,13 +40,3 @@ def test_talent_errors_are_one_line_with_exit_2(tmp_path):
     connect(db).close()
     bad_cohort = runner.invoke(app, ["talent", "--db", str(db), "--cohort", "best"])
     assert bad_cohort.exit_code == 2 and "cohort 'best'" in " ".join(bad_cohort.output.split())
-
-
-def test_every_talent_option_is_documented():
-    import re
-    from pathlib import Path
-
-    help_text = CliRunner().invoke(app, ["talent", "--help"], terminal_width=200).stdout
-    options = set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}
-    docs = (Path(__file__).parents[2] / "docs" / "talent.md").read_text(encoding="utf-8")
-    assert len(options) >= 8 and {o for o in options if o not in docs} == set()

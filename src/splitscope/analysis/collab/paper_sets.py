@@ -18,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import pandas as pd
 
-from splitscope.analysis.topics import TopicQuery, topic_sql
+from splitscope.analysis.collab.topics import TopicQuery, topic_query, topic_sql
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 
@@ -166,3 +167,23 @@ def drop_paper_sets(con: duckdb.DuckDBPyConnection) -> None:
         "collab_papers",
     ):
         con.execute(f"drop table if exists {table}")
+
+
+def paper_country_sets(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection,
+    topic: str | TopicQuery | None = None,
+    grouping: str | None = None,
+) -> pd.DataFrame:
+    """Per selected paper with a country: paper_id, venue, year, country, fractional, basis (long)."""
+    prepare_paper_sets(con, selection, topic_query(topic), grouping)
+    try:
+        return con.execute(
+            """
+            select pc.paper_id, p.venue, p.year, pc.country, pc.fractional, pc.basis
+            from collab_paper_country pc join collab_papers p using (paper_id)
+            order by pc.paper_id, pc.country
+            """
+        ).df()
+    finally:
+        drop_paper_sets(con)

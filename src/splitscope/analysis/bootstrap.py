@@ -49,38 +49,6 @@ def bootstrap_share(
     return Interval(estimate, float(low), float(high))
 
 
-def bootstrap_share_by_group(
-    frame: pd.DataFrame,
-    group_cols: list[str],
-    numerator: str,
-    denominator: str | None = None,
-    resamples: int = DEFAULT_RESAMPLES,
-    seed: int = DEFAULT_SEED,
-    prefix: str = "share",
-) -> pd.DataFrame:
-    """Per group: n units, the share and its interval, as columns prefix, prefix_ci_low, prefix_ci_high."""
-    rows = []
-    for key, part in frame.groupby(group_cols, dropna=False, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        interval = bootstrap_share(
-            part[numerator],
-            None if denominator is None else part[denominator],
-            resamples=resamples,
-            seed=seed,
-        )
-        rows.append(
-            {
-                **dict(zip(group_cols, key, strict=True)),
-                "n": len(part),
-                prefix: interval.estimate,
-                f"{prefix}_ci_low": interval.low,
-                f"{prefix}_ci_high": interval.high,
-            }
-        )
-    columns = [*group_cols, "n", prefix, f"{prefix}_ci_low", f"{prefix}_ci_high"]
-    return pd.DataFrame(rows, columns=columns)
-
-
 @dataclass(frozen=True)
 class CategoryResamples:
     """Per-category totals of a weighted unit x category table, observed and under unit resampling."""
@@ -89,22 +57,6 @@ class CategoryResamples:
     observed: np.ndarray  # k totals
     resampled: np.ndarray  # resamples x k totals
     n_units: int
-
-
-def resample_category_totals(
-    units,
-    categories,
-    weights,
-    resamples: int = DEFAULT_RESAMPLES,
-    seed: int = DEFAULT_SEED,
-) -> CategoryResamples:
-    """Bootstrap the category totals of (unit, category, weight) rows by resampling whole units."""
-    frame = pd.DataFrame({"group": 0, "unit": units, "category": categories, "weight": weights})
-    for _key, draws in iter_category_resamples(
-        frame, ["group"], "unit", "category", "weight", resamples, seed
-    ):
-        return draws
-    return CategoryResamples(np.asarray([]), np.zeros(0), np.zeros((resamples, 0)), 0)
 
 
 def iter_category_resamples(

@@ -54,15 +54,6 @@ def test_collab_csv_writes_every_table(tmp_path):
     assert "2022" in result.stdout
 
 
-def test_every_collab_option_is_documented():
-    import re
-    from pathlib import Path
-
-    help_text = CliRunner().invoke(app, ["collab", "--help"], terminal_width=200).stdout
-    options = set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}
-    docs = (Path(__file__).parents[2] / "docs" / "collaboration.md").read_text(encoding="utf-8")
-    assert len(options) >= 9 and {o for o in options if o not in docs} == set()
-
 
 def test_bad_window_is_exit_2(tmp_path):
     db = _store_file(tmp_path)

@@ -23,14 +23,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.stats import DEFAULT_RESAMPLES
-from splitscope.analysis.totals import percentile_interval, resampled_profile_sums
+from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES
+from splitscope.analysis.collab.resampled_totals import percentile_interval, resampled_profile_sums
+from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 
 MAX_AUTHORS_FOR_TIES = 30
-PAIR_CLASSES = ("US-CN", "US-US", "CN-CN", "US-other", "CN-other", "other", "unknown")
 PERSON_BASES = ("auto", "linked", "openreview")
 TRANSITION_COLUMNS = [
     "window_from",
@@ -45,6 +44,16 @@ TRANSITION_COLUMNS = [
     "persistence_rate_ci_low",
     "persistence_rate_ci_high",
 ]
+
+
+def selection_windows(
+    con: duckdb.DuckDBPyConnection, selection: Selection, window: int
+) -> list[tuple[int, int]]:
+    """The complete windows over the selected years, or over the years of collab_papers when the
+    selection names none (no windows when there are no papers)."""
+    span = con.execute("select min(year), max(year) from collab_papers").fetchone()
+    years = selection.years or (span if span and span[0] is not None else None)
+    return windows_for((int(years[0]), int(years[1])), window) if years else []
 
 
 def windows_for(years: tuple[int, int], window: int) -> list[tuple[int, int]]:
@@ -158,9 +167,7 @@ def prepare_ties(
 ) -> str:
     """Temp tables collab_windows, collab_person_paper, collab_person_country, collab_ties."""
     source_sql, basis = _person_source(con, persons)
-    span = con.execute("select min(year), max(year) from collab_papers").fetchone()
-    years = selection.years or (span if span and span[0] is not None else None)
-    spans = windows_for((int(years[0]), int(years[1])), window) if years else []
+    spans = selection_windows(con, selection, window)
     con.execute(
         "create or replace temp table collab_windows (k integer, first_year integer, last_year integer)"
     )

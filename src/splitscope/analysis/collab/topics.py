@@ -84,6 +84,11 @@ def parse_topic(text: str | None) -> TopicQuery | None:
     return TopicQuery(raw, phrases)
 
 
+def topic_query(topic: str | TopicQuery | None) -> TopicQuery | None:
+    """What a caller passed as a topic: a query string (parsed here), a parsed TopicQuery, or None."""
+    return parse_topic(topic) if isinstance(topic, str) else topic
+
+
 def topic_sql(topic: TopicQuery | None, title_col: str = "title", keywords_col: str = "keywords") -> str:
     """SQL predicate for the topic (the pattern is built from escaped words, then quoted for SQL)."""
     if topic is None:

@@ -3,7 +3,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from splitscope.analysis.totals import percentile_interval, resampled_profile_sums, resampled_sums
+from splitscope.analysis.collab.resampled_totals import (
+    percentile_interval,
+    resampled_profile_sums,
+    resampled_sums,
+)
 
 
 def test_resampled_sums_match_unit_bootstrap_moments():

@@ -10,9 +10,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from splitscope.analysis.paper_sets import PaperSetCounts
-from splitscope.analysis.result import Coverage, MetricTable
-from splitscope.analysis.ties import pair_label_sql, windows_for
+from splitscope.analysis.collab.paper_sets import PaperSetCounts
+from splitscope.analysis.collab.ties import pair_label_sql, selection_windows
+from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.selection import Selection
 
 TOP_PAIRS_PER_CLASS = 25
@@ -72,9 +72,7 @@ def network_tables(
     counts: PaperSetCounts,
     filters: dict,
 ) -> list[MetricTable]:
-    span = con.execute("select min(year), max(year) from collab_papers").fetchone()
-    years = selection.years or (span if span and span[0] is not None else None)
-    spans = windows_for((int(years[0]), int(years[1])), window) if years else []
+    spans = selection_windows(con, selection, window)
     values = ", ".join(f"('{a}-{b}', {a}, {b})" for a, b in spans) or "('none', 0, -1)"
     edges = con.execute(_EDGES_SQL.format(values=values, label=pair_label_sql("c1", "c2"))).df()
     summary = con.execute(_SUMMARY_SQL.format(values=values)).df()

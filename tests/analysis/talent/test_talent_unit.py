@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from talent_store import fill
 
-from splitscope.analysis.careers import CareerOptions, build_careers, careers_frame
-from splitscope.analysis.concentration import concentration_table
-from splitscope.analysis.origin import build_origin
-from splitscope.analysis.talent import talent_tables
+from splitscope.analysis.talent.careers import CareerOptions, build_careers, careers_frame
+from splitscope.analysis.talent.concentration import concentration_table
+from splitscope.analysis.talent.origin import build_origin
+from splitscope.analysis.talent.tables import talent_tables
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 

@@ -1,9 +1,9 @@
+"""The one parser of what a user selects: venue sets, year ranges, and what it rejects."""
+
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from splitscope.analysis.stats import bootstrap_share
 from splitscope.errors import UnusableInputError
 from splitscope.selection import parse_selection
 
@@ -17,17 +17,3 @@ def test_selection_parses_sets_ranges_and_rejects_garbage():
         parse_selection("nips'; drop table papers", None)
     with pytest.raises(UnusableInputError):
         parse_selection(None, "2018-2014")
-
-
-def test_bootstrap_share_estimate_and_interval_bracket_truth():
-    rng = np.random.default_rng(1)
-    draws = rng.random(2000) < 0.3
-    interval = bootstrap_share(draws)
-    assert interval.estimate == pytest.approx(draws.mean())
-    assert interval.low < 0.3 < interval.high and interval.high - interval.low < 0.06
-
-
-def test_bootstrap_ratio_of_sums_uses_denominators():
-    interval = bootstrap_share([1, 0, 2], [2, 2, 4])
-    assert interval.estimate == pytest.approx(3 / 8)
-    assert bootstrap_share([]).estimate is None
