@@ -85,7 +85,8 @@ def chinese_json(rng: random.Random, target_bytes: int) -> str:
         }
         rows.append(row)
         size += 3 * (len(row["instruction"]) + len(row["output"])) + 50
-    return json.dumps(rows, ensure_ascii=False, indent=2)
+    # A "dataset" key opens the config gate, as in real instruction-data files: every value is then read.
+    return json.dumps({"dataset": "zh-instructions", "rows": rows}, ensure_ascii=False, indent=2)
 
 
 def _npm_names(rng: random.Random, count: int) -> list[str]:
