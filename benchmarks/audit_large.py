@@ -113,7 +113,7 @@ def yarn_lock(names: list[str]) -> str:
         parts.append(
             f'\n"{name}@^4.0.0":\n  version "4.2.1"\n'
             f'  resolved "https://registry.yarnpkg.com/{name}/-/x-4.2.1.tgz#abc"\n'
-            f"  integrity sha512-{'B' * 86}==\n  dependencies:\n    tslib \"^2.6.0\"\n"
+            f'  integrity sha512-{"B" * 86}==\n  dependencies:\n    tslib "^2.6.0"\n'
         )
     return "".join(parts)
 
