@@ -99,6 +99,15 @@ EXPECTED = [
     ),
     ("hub", "app/models.py", 7, "modelscope", "python:import", "from modelscope import snapshot_download"),
     ("hub", "app/models.py", 12, "ollama", "python:import", "import ollama"),
+    # A hub id assigned to a model-named constant counts where it is written (issue 19).
+    (
+        "model",
+        "app/models.py",
+        15,
+        "Qwen/Qwen2.5-7B-Instruct",
+        "python:assignment",
+        'CHAT_MODEL = "Qwen/Qwen2.5-7B-Instruct"',
+    ),
     (
         "hub",
         "app/models.py",
@@ -114,15 +123,6 @@ EXPECTED = [
         "VLLM_USE_MODELSCOPE=True",
         "python:os.environ.setdefault",
         'os.environ.setdefault("VLLM_USE_MODELSCOPE", "True")',
-    ),
-    # A hub id assigned to a model-named constant counts where it is written (issue 19).
-    (
-        "model",
-        "app/models.py",
-        15,
-        "Qwen/Qwen2.5-7B-Instruct",
-        "python:assignment",
-        'CHAT_MODEL = "Qwen/Qwen2.5-7B-Instruct"',
     ),
     (
         "model",
