@@ -38,7 +38,7 @@ DATA_FILES = (
 )
 ROLES = ("api_sdk", "hub_client", "framework")
 ECOSYSTEMS = ("pypi", "npm", "docker")
-KEY_LISTS = ("outputs", "not_ids", "id_keyed", "model_flags")
+KEY_LISTS = ("outputs", "not_ids", "id_keyed", "model_flags", "opaque")
 
 
 class _Check:
@@ -158,7 +158,8 @@ def _add_keys(check: _Check, doc: dict[str, Any]) -> None:
     for name in KEY_LISTS:
         if not doc.get(f"{name}_source"):
             check.problems.append(f"audit/data/keys.yaml: {name} without '{name}_source'")
-        check.catalog.keys[name] = frozenset(str(k).lower() for k in doc.get(name, []))
+        values = (str(k) if name == "opaque" else str(k).lower() for k in doc.get(name, []))
+        check.catalog.keys[name] = frozenset(values)
 
 
 def _add_benchmarks(check: _Check, doc: dict[str, Any]) -> None:

@@ -28,6 +28,7 @@ from splitscope.audit.structured import (
     Deadline,
     Leaf,
     LineIndex,
+    Wanted,
     locate,
     structured_leaves,
 )
@@ -48,6 +49,7 @@ class _Reader:
         self.keys = catalog.keys
         self.found: list[tuple[Leaf, Finding]] = []  # line 0 until located
         self.after_flag = False
+        self.by_path: dict[tuple[str, str], tuple[bool, str | None, bool]] = {}  # see _path_facts
 
     def add(self, leaf: Leaf, finding: Finding | None) -> None:
         if finding is not None:
@@ -56,9 +58,18 @@ class _Reader:
     def where(self, leaf: Leaf) -> tuple[str, int, str]:
         return self.relative, 0, leaf.value
 
-    def skipped_key(self, leaf: Leaf) -> bool:
-        parts = [p.lower() for p in leaf.path.split(".")] + [leaf.key.lower()]
-        return any(p in self.keys["outputs"] or p in self.keys["not_ids"] for p in parts)
+    def path_facts(self, leaf: Leaf) -> tuple[bool, str | None, bool]:
+        """(skipped, kind, named) of a key path, worked out once per distinct path (a large file
+        repeats a few paths many times)."""
+        cached = self.by_path.get((leaf.path, leaf.key))
+        if cached is None:
+            parts = [p.lower() for p in leaf.path.split(".")] + [leaf.key.lower()]
+            skipped = any(p in self.keys["outputs"] or p in self.keys["not_ids"] for p in parts)
+            path = leaf.path or leaf.key
+            kind = DATASET if DATASET_KEY.search(path) else MODEL if MODEL_KEY.search(path) else None
+            cached = (skipped, kind, bool(NAMING_KEY.match(leaf.key)))
+            self.by_path[(leaf.path, leaf.key)] = cached
+        return cached
 
     def read(self, leaf: Leaf) -> None:
         if leaf.pair:
@@ -69,10 +80,11 @@ class _Reader:
         if leaf.mapping_key:
             self._mapping_key(leaf)
             return
-        if self.skipped_key(leaf):
+        skipped, kind, named = self.path_facts(leaf)
+        if skipped:
             self.after_flag = False
             return
-        self._value(leaf)
+        self._value(leaf, kind, named)
 
     def _mapping_key(self, leaf: Leaf) -> None:
         if leaf.key.lower() in self.keys["id_keyed"] and HUB_ID.match(leaf.value):
@@ -80,12 +92,14 @@ class _Reader:
                 leaf, model_name_finding(self.catalog, leaf.value, self.where(leaf), self.detector, DATASET)
             )
 
-    def _value(self, leaf: Leaf) -> None:
+    def _value(self, leaf: Leaf, kind: str | None, named: bool) -> None:
         value, where = leaf.value, self.where(leaf)
         if self.after_flag and leaf.in_list:
             self.add(leaf, model_name_finding(self.catalog, value, where, self.detector, MODEL, named=True))
-        self.after_flag = leaf.in_list and value.lower() in self.keys["model_flags"]
-        assignment = ENV_ASSIGNMENT.match(value)
+        self.after_flag = (
+            leaf.in_list and value.startswith("--") and value.lower() in self.keys["model_flags"]
+        )
+        assignment = ENV_ASSIGNMENT.match(value) if "=" in value else None
         if assignment and assignment.group(1) in self.catalog.environment:
             for finding in env_findings(self.catalog, *assignment.groups(), where, self.detector):
                 self.add(leaf, finding)
@@ -94,10 +108,11 @@ class _Reader:
         if "--" in value and not leaf.in_list:
             for finding in flag_findings(self.catalog, value, where, self.detector):
                 self.add(leaf, finding)
-        for match in URL.finditer(value):
-            self._url(leaf, match.group(0))
-        if "://" not in value and len(value) < 200:
-            self._named(leaf)
+        if "://" in value:
+            for match in URL.finditer(value):
+                self._url(leaf, match.group(0))
+        elif len(value) < 200:
+            self._named(leaf, kind, named)
 
     def _url(self, leaf: Leaf, url: str) -> None:
         endpoint = local_endpoint(url)
@@ -108,14 +123,11 @@ class _Reader:
         for finding in url_findings(self.catalog, url, self.where(leaf), self.detector):
             self.add(leaf, finding)
 
-    def _named(self, leaf: Leaf) -> None:
-        path = leaf.path or leaf.key
-        kind = DATASET if DATASET_KEY.search(path) else MODEL if MODEL_KEY.search(path) else None
+    def _named(self, leaf: Leaf, kind: str | None, named: bool) -> None:
         if kind is not None and " " not in leaf.value:
-            named = bool(NAMING_KEY.match(leaf.key))
             where = self.where(leaf)
             self.add(leaf, model_name_finding(self.catalog, leaf.value, where, self.detector, kind, named))
-        if self.catalog.names_benchmark(leaf.value):
+        if self.catalog.benchmark_any.search(leaf.value):
             for benchmark, pattern in self.catalog.benchmarks:
                 if pattern.search(leaf.value):
                     self.add(leaf, Finding(BENCHMARK, self.relative, 0, "", benchmark, self.detector))
@@ -127,8 +139,11 @@ def scan_structured(
     """Findings of one YAML/JSON/TOML file (ConfigError if it does not parse; BudgetExceededError, with
     the findings so far in its `findings`, if it takes longer than `budget_s`)."""
     reader = _Reader(catalog, relative, f"config:{kind}")
+    wanted = Wanted(frozenset(catalog.environment), catalog.keys["id_keyed"], catalog.keys["opaque"])
+    deadline = Deadline(budget_s)
     try:
-        for leaf in structured_leaves(kind, text, Deadline(budget_s)):
+        for leaf in structured_leaves(kind, text, wanted, deadline):
+            deadline.tick()
             reader.read(leaf)
     except BudgetExceededError as exc:
         exc.findings = _unique(_placed(kind, text, reader.found))

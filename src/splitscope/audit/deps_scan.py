@@ -114,13 +114,14 @@ def _declared(file_type: str, text: str) -> Iterator[tuple[str, int]]:
             for name in parsed.get(section, {}):
                 yield name, where.get(normalise_package(name), 0)
         return
-    parsed = tomllib.loads(text)
     if file_type == "lock":
-        where = _first_lines(lines, LOCK_NAME)
-        for package in parsed.get("package", []):
-            name = package.get("name", "")
-            yield name, where.get(normalise_package(name), 0)
-    elif file_type == "pipfile":
+        # poetry/uv/pdm locks: every [[package]] starts with `name = "..."` on its own line. Read by
+        # that line alone: parsing a lock of thousands of packages with tomllib (pure Python) took 0.7 s.
+        for name, line in _first_lines(lines, LOCK_NAME).items():
+            yield name, line
+        return
+    parsed = tomllib.loads(text)
+    if file_type == "pipfile":
         where = _first_lines(lines, LINE_START_NAME)
         for section in ("packages", "dev-packages"):
             for name in parsed.get(section, {}):

@@ -138,6 +138,14 @@ def _detect_key_read(s: Scanner, node: ast.expr, qualified: str) -> bool:
     return True
 
 
+def _is_environ_read(s: Scanner, node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.ctx, ast.Load)
+        and s.facts.qualified(node.value) == "os.environ"
+    )
+
+
 def _detect_environment(s: Scanner, call: ast.Call, qualified: str, name: str) -> bool:
     if qualified in ("os.getenv", "os.environ.get") and call.args:
         _detect_key_read(s, call.args[0], qualified)
@@ -313,9 +321,8 @@ def scan_python(catalog: Catalog, relative: str, source: str, tree: ast.Module) 
             _scan_string(scanner, node)
         elif isinstance(node, ast.Dict):
             detect_dict_literal(scanner, node)
-        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
-            if scanner.facts.qualified(node.value) == "os.environ":
-                _detect_key_read(scanner, node.slice, "os.environ")
+        elif _is_environ_read(scanner, node):
+            _detect_key_read(scanner, node.slice, "os.environ")  # type: ignore[attr-defined]
     _drop_local_sdk_imports(scanner, clients)
     return _deduplicate(scanner.findings)
 
