@@ -142,7 +142,7 @@ def scan_structured(
     wanted = Wanted(frozenset(catalog.environment), catalog.keys["id_keyed"], catalog.keys["opaque"])
     deadline = Deadline(budget_s)
     try:
-        for leaf in structured_leaves(kind, text, wanted, deadline):
+        for leaf in structured_leaves(kind, text, wanted):
             deadline.tick()
             reader.read(leaf)
     except BudgetExceededError as exc:

@@ -22,7 +22,7 @@ DEPENDENCY_SECTIONS = ("dependencies", "devDependencies", "peerDependencies", "o
 YARN_HEADER = re.compile(r'^"?((?:@[^@/\s"]+/)?[^@\s",]+)@', re.MULTILINE)
 # pnpm: `  /name@1.0.0:` (v5/v6), `  name@1.0.0:` / `  '@scope/name@1.0.0':` (v9), and importer entries
 # `      '@scope/name':` / `      name:` followed by `specifier:`.
-PNPM_PACKAGE = re.compile(r"^ {2,6}'?/?((?:@[^@/\s']+/)?[^@/\s':]+)[@:]", re.MULTILINE)
+PNPM_PACKAGE = re.compile(r"^ {2,6}'?/?((?:@[^@/\s']+/)?[^@/\s':]+)'?[@:]", re.MULTILINE)
 
 
 def npm_file_type(name: str) -> str | None:

@@ -49,6 +49,9 @@ class Leaf:
 
 
 class Deadline:
+    """Checked once per leaf while leaves are read (the parse and walk before are linear and in C or
+    close to it; reading a leaf runs the detectors, which is where a file's time goes)."""
+
     def __init__(self, seconds: float | None) -> None:
         self.at = None if seconds is None else time.perf_counter() + seconds
         self.count = 0
@@ -91,10 +94,9 @@ def count_strings(value: Any) -> int:
 
 
 def _yaml_node(
-    node: yaml.Node, path: str, key: str, in_list: bool, context: tuple[Wanted, Deadline, list[Leaf]]
+    node: yaml.Node, path: str, key: str, in_list: bool, context: tuple[Wanted, list[Leaf]]
 ) -> None:
-    wanted, deadline, out = context
-    deadline.tick()
+    wanted, out = context
     if isinstance(node, yaml.MappingNode):
         keyed = key.lower() in wanted.keyed_parents
         for key_node, value_node in node.value:
@@ -114,7 +116,7 @@ def _yaml_node(
         out.append(Leaf(path, key, node.value, node.start_mark.index, in_list=in_list))
 
 
-def yaml_leaves(text: str, wanted: Wanted, deadline: Deadline) -> list[Leaf]:
+def yaml_leaves(text: str, wanted: Wanted) -> list[Leaf]:
     try:
         documents = list(yaml.compose_all(text, Loader=YAML_LOADER))
     except yaml.YAMLError as exc:
@@ -122,7 +124,7 @@ def yaml_leaves(text: str, wanted: Wanted, deadline: Deadline) -> list[Leaf]:
     out: list[Leaf] = []
     for document in documents:
         if document is not None:
-            _yaml_node(document, "", "", False, (wanted, deadline, out))
+            _yaml_node(document, "", "", False, (wanted, out))
     return out
 
 
@@ -133,9 +135,9 @@ class _Walker:
     """Leaves of a parsed object, appended to `out` (plain recursion: generators cost a frame per level
     per leaf). Every string, key or value, advances `ordinal` as it appears in a JSON document."""
 
-    def __init__(self, wanted: Wanted, deadline: Deadline) -> None:
+    def __init__(self, wanted: Wanted) -> None:
         self.ordinal = 0
-        self.wanted, self.deadline = wanted, deadline
+        self.wanted = wanted
         self.out: list[Leaf] = []
 
     def walk(self, value: Any, path: str, key: str, in_list: bool) -> None:
@@ -156,12 +158,10 @@ class _Walker:
                 if isinstance(child, CONTAINERS):
                     self.walk(child, _join(path, child_key), child_key, False)
         elif isinstance(value, list):
-            self.deadline.tick()
             for item in value:
                 if isinstance(item, CONTAINERS):
                     self.walk(item, path, key, True)
         elif isinstance(value, str):
-            self.deadline.tick()
             self.out.append(Leaf(path, key, value, -1, self.ordinal, in_list=in_list))
             self.ordinal += 1
 
@@ -173,9 +173,9 @@ def parse_json(text: str) -> Any:
         raise ConfigError(f"not valid JSON ({exc})") from exc
 
 
-def object_leaves(parsed: Any, wanted: Wanted, deadline: Deadline) -> list[Leaf]:
+def object_leaves(parsed: Any, wanted: Wanted) -> list[Leaf]:
     """Leaves of a parsed JSON/TOML object; top-level lists and strings are leaves too."""
-    walker = _Walker(wanted, deadline)
+    walker = _Walker(wanted)
     walker.walk(parsed, "", "", False)
     return walker.out
 
@@ -210,11 +210,11 @@ def toml_positions(text: str, leaves: list[Leaf]) -> dict[int, int]:
     return found
 
 
-def structured_leaves(kind: str, text: str, wanted: Wanted, deadline: Deadline) -> list[Leaf]:
+def structured_leaves(kind: str, text: str, wanted: Wanted) -> list[Leaf]:
     """Every string value of a YAML/JSON/TOML file (and the wanted pairs and keys) with its key path;
     JSON/TOML positions are -1 until `locate` fills them in for the leaves that matter."""
     if kind == "yaml":
-        return yaml_leaves(text, wanted, deadline)
+        return yaml_leaves(text, wanted)
     if kind == "json":
         parsed = parse_json(text)
     else:
@@ -222,7 +222,7 @@ def structured_leaves(kind: str, text: str, wanted: Wanted, deadline: Deadline) 
             parsed = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"not valid TOML ({exc})") from exc
-    return object_leaves(parsed, wanted, deadline)
+    return object_leaves(parsed, wanted)
 
 
 def locate(kind: str, text: str, leaves: list[Leaf]) -> dict[int, int]:
