@@ -222,6 +222,14 @@ def main() -> None:
             verdict = "OK" if ratio <= TARGET_RATIO else "OVER"
             print(f"ratio: {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x) -> {verdict}")
         print(f"files over {FILE_LIMIT_S:.0f} s: {', '.join(over) if over else 'none'}")
+        # tokenizer.json is model data by name and never opened; the same 3.5 MB under another name is
+        # parsed and read in full: timed alone (outside the tree whose ratio is above) for the 1 s goal.
+        other = root.parent / (root.name + "-read")
+        other.mkdir(exist_ok=True)
+        (other / "exported_vocab.json").write_bytes((root / "model" / "tokenizer.json").read_bytes())
+        seconds, shown = time_scan(other, args.timeout)
+        print(f"  {'same 3.5 MB JSON, read in full':32s} {shown}")
+        shutil.rmtree(other, ignore_errors=True)
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

@@ -46,9 +46,11 @@ def test_tokenizer_vocabulary_and_merges_are_data(tmp_path: Path):
     vocab = {f"qwen{i}": i for i in range(5000)} | {"llama-3": 5000}
     merges = [f"deepseek {i}" for i in range(5000)] + ["glm-4"]
     tokenizer = {"model": {"type": "BPE", "vocab": vocab, "merges": merges}, "added_tokens": []}
-    _write(tmp_path / "tokenizer.json", json.dumps(tokenizer))
+    _write(tmp_path / "exported_tokenizer.json", json.dumps(tokenizer))  # read: opaque keys skipped
+    _write(tmp_path / "tokenizer.json", json.dumps(tokenizer))  # model data by name: never opened
     result = scan_repository(tmp_path)
     assert result.findings == [] and result.skipped == []
+    assert (result.files_seen, result.files_read) == (2, 1)
 
 
 def test_time_budget_lists_the_file_and_keeps_findings(tmp_path: Path, monkeypatch):

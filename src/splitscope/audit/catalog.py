@@ -38,7 +38,7 @@ DATA_FILES = (
 )
 ROLES = ("api_sdk", "hub_client", "framework")
 ECOSYSTEMS = ("pypi", "npm", "docker")
-KEY_LISTS = ("outputs", "not_ids", "id_keyed", "model_flags", "opaque")
+KEY_LISTS = ("outputs", "not_ids", "id_keyed", "model_flags", "opaque", "data_files")
 
 
 class _Check:

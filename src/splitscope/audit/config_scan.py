@@ -49,6 +49,7 @@ class _Reader:
         self.keys = catalog.keys
         self.found: list[tuple[Leaf, Finding]] = []  # line 0 until located
         self.after_flag = False
+        self.benchmarks = True
         self.by_path: dict[tuple[str, str], tuple[bool, str | None, bool]] = {}  # see _path_facts
 
     def add(self, leaf: Leaf, finding: Finding | None) -> None:
@@ -105,7 +106,7 @@ class _Reader:
                 self.add(leaf, finding)
         if leaf.key.lower() == "image":
             self.add(leaf, image_finding(self.catalog, value, where, self.detector))
-        if "--" in value and not leaf.in_list:
+        if not leaf.in_list and "--" in value:
             for finding in flag_findings(self.catalog, value, where, self.detector):
                 self.add(leaf, finding)
         if "://" in value:
@@ -127,18 +128,24 @@ class _Reader:
         if kind is not None and " " not in leaf.value:
             where = self.where(leaf)
             self.add(leaf, model_name_finding(self.catalog, leaf.value, where, self.detector, kind, named))
-        if self.catalog.benchmark_any.search(leaf.value):
+        if self.benchmarks and self.catalog.benchmark_any.search(leaf.value):
             for benchmark, pattern in self.catalog.benchmarks:
                 if pattern.search(leaf.value):
                     self.add(leaf, Finding(BENCHMARK, self.relative, 0, "", benchmark, self.detector))
 
 
 def scan_structured(
-    catalog: Catalog, relative: str, kind: str, text: str, budget_s: float | None = None
+    catalog: Catalog,
+    relative: str,
+    kind: str,
+    text: str,
+    budget_s: float | None = None,
+    benchmarks: bool = True,
 ) -> list[Finding]:
     """Findings of one YAML/JSON/TOML file (ConfigError if it does not parse; BudgetExceededError, with
     the findings so far in its `findings`, if it takes longer than `budget_s`)."""
     reader = _Reader(catalog, relative, f"config:{kind}")
+    reader.benchmarks = benchmarks  # False when no token of the file is a benchmark literal
     wanted = Wanted(frozenset(catalog.environment), catalog.keys["id_keyed"], catalog.keys["opaque"])
     deadline = Deadline(budget_s)
     try:

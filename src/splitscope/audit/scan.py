@@ -264,13 +264,17 @@ def _detect(
         file_type = dependency_file_type(name) or ""
         result.findings.extend(scan_dependencies(catalog, entry.relative, file_type, text))
         if file_type == "pyproject" and triggers.config(tokens, text):
-            result.findings.extend(scan_structured(catalog, entry.relative, "toml", text, FILE_BUDGET_S))
+            benchmarks = not triggers.benchmark_tokens.isdisjoint(tokens)
+            found = scan_structured(catalog, entry.relative, "toml", text, FILE_BUDGET_S, benchmarks)
+            result.findings.extend(found)
     elif role in ("env", "shell"):
         result.findings.extend(scan_env_lines(catalog, entry.relative, text, role))
     elif role == "structured":
         if triggers.config(tokens, text):
             kind = STRUCTURED[name.lower()[name.rfind(".") :]]
-            result.findings.extend(scan_structured(catalog, entry.relative, kind, text, FILE_BUDGET_S))
+            benchmarks = not triggers.benchmark_tokens.isdisjoint(tokens)
+            found = scan_structured(catalog, entry.relative, kind, text, FILE_BUDGET_S, benchmarks)
+            result.findings.extend(found)
         _collect_result_lines(triggers, tokens, entry.relative, text, result)
 
 
@@ -303,7 +307,8 @@ def scan_repository(
         result.files_seen += 1
         if progress is not None and result.files_seen % 500 == 0:
             progress(result.files_seen)
-        role = file_role(entry.relative.rsplit("/", 1)[-1])
+        name = entry.relative.rsplit("/", 1)[-1]
+        role = None if name.lower() in catalog.keys["data_files"] else file_role(name)
         if role is not None and role.startswith("not-analysed:"):
             language = role.split(":", 1)[1]
             result.not_analysed[language] = result.not_analysed.get(language, 0) + 1

@@ -250,9 +250,12 @@ class LineIndex:
     def text_at(self, position: int) -> str:
         if position < 0:
             return ""
-        start = self.text.rfind("\n", 0, position) + 1
-        end = self.text.find("\n", position)
-        return self.text[start : end if end >= 0 else len(self.text)]
+        # A window around the position, not the whole line: minified JSON is one line of megabytes, and
+        # evidence is cut to 200 characters anyway.
+        start = max(self.text.rfind("\n", max(0, position - EVIDENCE_WINDOW), position) + 1, position - 80)
+        end = self.text.find("\n", position, position + EVIDENCE_WINDOW)
+        return self.text[max(start, 0) : end if end >= 0 else min(len(self.text), position + EVIDENCE_WINDOW)]
 
 
 _NEWLINE = re.compile("\n")
+EVIDENCE_WINDOW = 400
