@@ -84,7 +84,8 @@ AI_TS = """import OpenAI from "openai";
 const client = new OpenAI({{ baseURL: "https://api.deepseek.com", apiKey: process.env.DEEPSEEK_API_KEY }});
 
 export async function ask(prompt: string) {{
-  return client.chat.completions.create({{ model: "{api_model}", messages: [{{ role: "user", content: prompt }}] }});
+  const messages = [{{ role: "user", content: prompt }}];
+  return client.chat.completions.create({{ model: "{api_model}", messages }});
 }}
 """
 ORDINARY_YAML = "service:\n  name: svc-{n}\n  replicas: 3\n  port: 80{n2:02d}\nlogging:\n  level: info\n"
