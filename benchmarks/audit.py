@@ -66,6 +66,28 @@ client = OpenAI(base_url="https://api.deepseek.com/v1")
 def load():
     return AutoModelForCausalLM.from_pretrained(MODEL)
 """
+ORDINARY_TS = """import {{ useState }} from "react";
+
+export type Row{n} = {{ id: string; value: number }};
+
+export function total{n}(rows: Row{n}[]): number {{
+  return rows.reduce((sum, row) => sum + row.value, 0);
+}}
+
+export function useRows{n}() {{
+  const [rows, setRows] = useState<Row{n}[]>([]);
+  return {{ rows, add: (row: Row{n}) => setRows([...rows, row]) }};
+}}
+"""
+AI_TS = """import OpenAI from "openai";
+
+const client = new OpenAI({{ baseURL: "https://api.deepseek.com", apiKey: process.env.DEEPSEEK_API_KEY }});
+
+export async function ask(prompt: string) {{
+  const messages = [{{ role: "user", content: prompt }}];
+  return client.chat.completions.create({{ model: "{api_model}", messages }});
+}}
+"""
 ORDINARY_YAML = "service:\n  name: svc-{n}\n  replicas: 3\n  port: 80{n2:02d}\nlogging:\n  level: info\n"
 AI_YAML = "model:\n  name_or_path: {model}\neval:\n  tasks: [mmlu, gsm8k]\n"
 ORDINARY_JSON = (
@@ -90,9 +112,13 @@ def build_tree(root: Path, files: int, seed: int = 7) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         roll, model = rng.random(), rng.choice(MODELS)
         ai = rng.random() < 0.02
-        if roll < 0.6:
+        if roll < 0.5:
             text = AI_PY.format(model=model) if ai else ORDINARY_PY.format(n=n)
             (folder / f"mod{n}.py").write_text(text)
+        elif roll < 0.6:
+            api_model = rng.choice(["deepseek-chat", "gpt-4o", "qwen-max"])
+            text = AI_TS.format(api_model=api_model) if ai else ORDINARY_TS.format(n=n)
+            (folder / f"mod{n}.ts").write_text(text)
         elif roll < 0.75:
             (folder / f"conf{n}.yaml").write_text(
                 AI_YAML.format(model=model) if ai else ORDINARY_YAML.format(n=n, n2=n % 100)
@@ -112,6 +138,9 @@ def grep_pattern() -> str:
         *catalog.environment,
         *catalog.api_hosts,
         *{m.split(".")[-1] for m in catalog.import_modules},
+        # getattr: the same script also times older versions of the code (PYTHONPATH=<old>/src)
+        *getattr(catalog, "providers", {}),
+        *getattr(catalog, "npm_packages", {}),
     ]
     escaped = [re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", word) for word in words]
     # Benchmark regexes use (?!...) lookaheads grep -E lacks; their literal gates stand in for them.

@@ -19,7 +19,7 @@ def test_audit_json_bom_html(tmp_path: Path):
     result = runner.invoke(app, ["audit", str(FIXTURE), "--json", "--bom", str(bom), "--html", str(html)])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert document["files"] == {"seen": 12, "read": 12, "skipped": 1}
+    assert document["files"] == {"seen": 12, "read": 12, "skipped": 1, "not_analysed": {}}
     validate_bom(json.loads(bom.read_text()))
     page = html.read_text()
     assert "Qwen/Qwen2.5-7B-Instruct" in page and "<script" not in page
@@ -38,3 +38,21 @@ def test_audit_missing_path_exit_2(tmp_path: Path):
     result = runner.invoke(app, ["audit", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert "not a directory" in result.stderr
+
+
+def test_audit_sarif_is_written_and_levels_follow_fail_on_and_home(tmp_path: Path):
+    sarif = tmp_path / "audit.sarif"
+    result = runner.invoke(
+        app, ["audit", str(FIXTURE), "--sarif", str(sarif), "--home", "US", "--fail-on", "unknown"]
+    )
+    assert result.exit_code == 1  # unknown dependencies exist; the SARIF is written before the gate
+    log = json.loads(sarif.read_text())
+    levels = {r["properties"]["jurisdiction"]: r["level"] for r in log["runs"][0]["results"]}
+    assert (levels["unknown"], levels["CN"], levels["US"]) == ("error", "warning", "note")
+
+
+def test_summary_names_languages_seen_but_not_analysed():
+    result = runner.invoke(app, ["audit", str(FIXTURE.parent / "ts_chat_app")])
+    assert result.exit_code == 0, result.output
+    assert "9 files seen, 8 read, 0 skipped" in result.stdout
+    assert "seen but not analysed (language not supported): Go (1 files)" in result.stdout

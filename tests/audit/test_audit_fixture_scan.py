@@ -80,6 +80,15 @@ EXPECTED = [
         "python:api_model",
         'return ZhipuAI().chat.completions.create(model="glm-4-plus", messages=[])',
     ),
+    # ZhipuAI() without a base URL: the SDK's default host (issue 19: vendor SDK clients).
+    (
+        "api",
+        "app/clients.py",
+        21,
+        "open.bigmodel.cn",
+        "python:ZhipuAI",
+        'return ZhipuAI().chat.completions.create(model="glm-4-plus", messages=[])',
+    ),
     (
         "hub",
         "app/models.py",
@@ -90,6 +99,15 @@ EXPECTED = [
     ),
     ("hub", "app/models.py", 7, "modelscope", "python:import", "from modelscope import snapshot_download"),
     ("hub", "app/models.py", 12, "ollama", "python:import", "import ollama"),
+    # A hub id assigned to a model-named constant counts where it is written (issue 19).
+    (
+        "model",
+        "app/models.py",
+        15,
+        "Qwen/Qwen2.5-7B-Instruct",
+        "python:assignment",
+        'CHAT_MODEL = "Qwen/Qwen2.5-7B-Instruct"',
+    ),
     (
         "hub",
         "app/models.py",

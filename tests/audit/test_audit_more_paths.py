@@ -16,10 +16,12 @@ EXPECTED = [
     ("model", "Dockerfile", 4, "Qwen/Qwen3-8B", "shell:modelscope download --model", ""),
     ("package", "Pipfile", 2, "dashscope", "deps:pipfile", "api_sdk"),
     ("package", "Pipfile.lock", 4, "zhipuai", "deps:pipfile-lock", "api_sdk"),
+    ("api", "app.py", 3, "langchain-openai", "python:import", ""),  # langchain-openai is catalogued now
     ("hub", "app.py", 4, "modelscope", "python:import", ""),
     ("api", "app.py", 5, "openai", "python:import", ""),
     ("hub", "app.py", 9, "hf-mirror.com", "python:os.environ.update", "HF_ENDPOINT redirect"),
     ("hub", "app.py", 10, "USE_MODELSCOPE_HUB=1", "python:os.putenv", ""),
+    ("model", "app.py", 11, "Qwen/Qwen3-8B", "python:assignment", ""),
     (
         "model",
         "app.py",
@@ -53,6 +55,7 @@ EXPECTED = [
         "default base URL (AZURE_OPENAI_ENDPOINT can override it)",
     ),
     ("api", "app.py", 21, "api.stepfun.com", "python:ChatOpenAI", ""),
+    ("api", "app.py", 21, "step-1-8k", "python:ChatOpenAI", ""),  # the model ChatOpenAI names
     ("dataset", "app.py", 22, "modelscope/chinese-poetry-collection", "python:modelscope.MsDataset.load", ""),
     ("model", "app.py", 23, "Qwen/Qwen3-8B", "python:from_pretrained", "default of an environment lookup"),
     ("package", "requirements-dev.in", 2, "google-genai", "deps:requirements", "api_sdk"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from typing import Any
 
-from splitscope.audit.catalog import Catalog
+from splitscope.audit.catalog import Catalog, Package, normalise_package
 from splitscope.audit.model import BENCHMARK, MODEL, PACKAGE, Finding
 
 UNKNOWN = "unknown"
@@ -62,7 +62,7 @@ class Dependency:
 
 
 def _known(catalog: Catalog, org_id: str | None, basis: str) -> Attribution:
-    org = catalog.registry.get(org_id) if org_id else None
+    org = catalog.org(org_id)
     if org is None:
         return Attribution(None, UNKNOWN, UNKNOWN, basis + " (no registry organisation)")
     return Attribution(org.id, org.name, catalog.jurisdiction(org.id), f"{basis} -> {org.id} ({org.source})")
@@ -78,19 +78,25 @@ def attribute(catalog: Catalog, finding: Finding) -> Attribution:
         return _known(catalog, org_id, f"host {value}" + (f" [{note}]" if note else ""))
     if scheme == "org":
         return _known(catalog, value, f"{finding.subject or 'setting'}")
+    if scheme == "self":
+        return Attribution(None, "self-hosted", NOT_APPLICABLE, finding.note or "self-hosted server")
     if scheme == "package":
-        package = catalog.packages.get(value.lower()) or next(
-            (p for p in catalog.packages.values() if p.name == value), None
-        )
+        package = package_named(catalog, value)
         if package is not None and package.org is None:
             return Attribution(
                 None, "community project", NOT_APPLICABLE, f"package {value} (no single publisher)"
             )
         return _known(catalog, package.org if package else None, f"package {value}")
     if scheme == "name":
-        return _known(catalog, catalog.org_for_name(value), f"model-name prefix of {value!r}")
+        return _known(catalog, catalog.org_for_name(value, bare=True), f"model-name prefix of {value!r}")
     reason = finding.note or "no publisher named"
     return Attribution(None, UNKNOWN, UNKNOWN, reason)
+
+
+def package_named(catalog: Catalog, name: str) -> Package | None:
+    """A catalogued distribution by its catalogue name: PyPI, then npm, then container images."""
+    found = catalog.packages.get(normalise_package(name)) or catalog.npm_packages.get(name)
+    return found or next((p for p in catalog.images.values() if p.name == name), None)
 
 
 def licence_of(catalog: Catalog, model_id: str) -> str:
@@ -108,11 +114,8 @@ def dependencies(catalog: Catalog, findings: list[Finding]) -> list[Dependency]:
             continue
         key = (finding.kind, finding.subject or f"{finding.file}:{finding.line}")
         if key not in grouped:
-            role = (
-                catalog.packages[finding.subject.lower()].role
-                if (finding.kind == PACKAGE and finding.subject.lower() in catalog.packages)
-                else ""
-            )
+            package = package_named(catalog, finding.subject) if finding.kind == PACKAGE else None
+            role = package.role if package else ""
             licence = (
                 licence_of(catalog, finding.subject) if finding.kind == MODEL and finding.subject else ""
             )

@@ -1,159 +1,186 @@
-"""Configuration detectors: YAML, JSON and TOML values that name models, datasets, hubs and API hosts;
-environment files (.env, Dockerfile ENV, shell exports) and model-fetching shell commands.
+"""Configuration detectors: YAML, JSON and TOML values that name models, datasets, hubs, API hosts,
+self-hosted servers and model-server images.
 
-Comments never count: structured files are parsed, and commented lines of line-based files are dropped.
+Comments never count: files are parsed. Keys decide what a value is: model-like keys name models,
+dataset keys name datasets (by id only: split and config names are not ids), output keys
+(`hub_model_id`, `output_dir`) and class keys (`model_type`) name nothing the repository depends on.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
-from collections.abc import Iterator
-from typing import Any
-
-import yaml
 
 from splitscope.audit.catalog import Catalog
+from splitscope.audit.command_line import flag_findings, image_finding
 from splitscope.audit.model import BENCHMARK, DATASET, MODEL, Finding, redact
-from splitscope.audit.signals import URL, env_findings, model_name_finding, url_findings
-
-MODEL_KEY = re.compile(r"model|tokenizer|checkpoint|^llm$|repo_id|embedding", re.IGNORECASE)
-DATASET_KEY = re.compile(r"dataset", re.IGNORECASE)
-ENV_LINE = re.compile(r"^\s*(?:export\s+|ENV\s+|ARG\s+)?([A-Za-z_][A-Za-z0-9_]*)(?:\s*=\s*|\s+)(.*?)\s*$")
-SHELL_FETCH = re.compile(
-    r"\b(vllm serve|huggingface-cli download|hf download|ollama (?:pull|run)|modelscope download --model)"
-    r"\s+['\"]?([^\s'\"]+)"
+from splitscope.audit.signals import (
+    HUB_ID,
+    URL,
+    env_findings,
+    local_endpoint,
+    model_name_finding,
+    serving_finding,
+    url_findings,
+)
+from splitscope.audit.structured import (
+    BudgetExceededError,
+    ConfigError,
+    Deadline,
+    Leaf,
+    LineIndex,
+    Wanted,
+    locate,
+    structured_leaves,
 )
 
+__all__ = ["ConfigError", "scan_structured", "MODEL_KEY"]
 
-class ConfigError(ValueError):
-    """The file is not valid for its format; the message says where."""
-
-
-def _leaves_from_yaml(node: yaml.Node, key: str) -> Iterator[tuple[str, str, int]]:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            child_key = key_node.value if isinstance(key_node, yaml.ScalarNode) else key
-            if isinstance(key_node, yaml.ScalarNode) and isinstance(value_node, yaml.ScalarNode):
-                yield "", f"{child_key}={value_node.value}", key_node.start_mark.line + 1
-            yield from _leaves_from_yaml(value_node, f"{key}.{child_key}" if key else str(child_key))
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _leaves_from_yaml(item, key)
-    elif isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
-        yield key, node.value, node.start_mark.line + 1
+MODEL_KEY = re.compile(r"model|tokenizer|checkpoint|^llm$|repo_id|embedding|name_or_path", re.IGNORECASE)
+# The key itself says "this is a model name": a bare prefix ("qwen") counts there.
+NAMING_KEY = re.compile(r"^(model|model_?name|model_?id|llm|embedding_?model|base_model)$", re.IGNORECASE)
+DATASET_KEY = re.compile(r"dataset", re.IGNORECASE)
+ENDPOINT_KEY = re.compile(r"url|base|host|endpoint|api", re.IGNORECASE)
+ENV_ASSIGNMENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 
 
-def _yaml_leaves(text: str) -> Iterator[tuple[str, str, int]]:
-    try:
-        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML ({str(exc).splitlines()[0]})") from exc
-    for document in documents:
-        if document is not None:
-            yield from _leaves_from_yaml(document, "")
+class _Reader:
+    def __init__(self, catalog: Catalog, relative: str, detector: str) -> None:
+        self.catalog, self.relative, self.detector = catalog, relative, detector
+        self.keys = catalog.keys
+        self.found: list[tuple[Leaf, Finding]] = []  # line 0 until located
+        self.after_flag = False
+        self.benchmarks = True
+        self.by_path: dict[tuple[str, str], tuple[bool, str | None, bool]] = {}  # see _path_facts
 
+    def add(self, leaf: Leaf, finding: Finding | None) -> None:
+        if finding is not None:
+            self.found.append((leaf, finding))
 
-def _walk_object(value: Any, key: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, dict):
-        for child_key, child in value.items():
-            if isinstance(child, str):
-                yield "", f"{child_key}={child}"
-            yield from _walk_object(child, f"{key}.{child_key}" if key else str(child_key))
-    elif isinstance(value, list):
-        for item in value:
-            yield from _walk_object(item, key)
-    elif isinstance(value, str):
-        yield key, value
+    def where(self, leaf: Leaf) -> tuple[str, int, str]:
+        return self.relative, 0, leaf.value
 
+    def path_facts(self, leaf: Leaf) -> tuple[bool, str | None, bool]:
+        """(skipped, kind, named) of a key path, worked out once per distinct path (a large file
+        repeats a few paths many times)."""
+        cached = self.by_path.get((leaf.path, leaf.key))
+        if cached is None:
+            parts = [p.lower() for p in leaf.path.split(".")] + [leaf.key.lower()]
+            skipped = any(p in self.keys["outputs"] or p in self.keys["not_ids"] for p in parts)
+            path = leaf.path or leaf.key
+            kind = DATASET if DATASET_KEY.search(path) else MODEL if MODEL_KEY.search(path) else None
+            cached = (skipped, kind, bool(NAMING_KEY.match(leaf.key)))
+            self.by_path[(leaf.path, leaf.key)] = cached
+        return cached
 
-def _locate(lines: list[str], needle: str, seen: dict[str, int]) -> int:
-    """Line of the next unseen occurrence of a quoted value (JSON and TOML parsers keep no positions)."""
-    count = seen.get(needle, 0)
-    seen[needle] = count + 1
-    for number, line in enumerate(lines, 1):
-        for quoted in (f'"{needle}"', f"'{needle}'"):
-            occurrences = line.count(quoted)
-            if count < occurrences:
-                return number
-            count -= occurrences
-    return 0
+    def read(self, leaf: Leaf) -> None:
+        if leaf.pair:
+            name, value = leaf.value.split("=", 1)
+            for finding in env_findings(self.catalog, name, value, self.where(leaf), self.detector):
+                self.add(leaf, finding)
+            return
+        if leaf.mapping_key:
+            self._mapping_key(leaf)
+            return
+        skipped, kind, named = self.path_facts(leaf)
+        if skipped:
+            self.after_flag = False
+            return
+        self._value(leaf, kind, named)
 
-
-def _object_leaves(parsed: Any, lines: list[str]) -> Iterator[tuple[str, str, int]]:
-    seen: dict[str, int] = {}
-    for key, value in _walk_object(parsed, ""):
-        if key == "":
-            yield "", value, _locate(lines, value.split("=", 1)[0], seen)
-            continue
-        yield key, value, _locate(lines, json.dumps(value)[1:-1], seen)
-
-
-def structured_leaves(kind: str, text: str) -> Iterator[tuple[str, str, int]]:
-    """(key, value, line) for every string in a YAML/JSON/TOML file, and ("", "KEY=value", line) pairs."""
-    if kind == "yaml":
-        yield from _yaml_leaves(text)
-        return
-    try:
-        parsed = json.loads(text) if kind == "json" else tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"not valid {kind.upper()} ({exc})") from exc
-    yield from _object_leaves(parsed, text.splitlines())
-
-
-def scan_structured(catalog: Catalog, relative: str, kind: str, text: str) -> list[Finding]:
-    lines = text.splitlines()
-    findings: list[Finding] = []
-    for key, value, line in structured_leaves(kind, text):
-        where = (relative, line, lines[line - 1] if 0 < line <= len(lines) else value)
-        detector = f"config:{kind}"
-        if key == "":
-            env_name, env_value = value.split("=", 1)
-            findings.extend(env_findings(catalog, env_name, env_value, where, detector))
-            continue
-        findings.extend(_value_findings(catalog, key, value, where, detector))
-    return _unique(findings)
-
-
-def _value_findings(
-    catalog: Catalog, key: str, value: str, where: tuple[str, int, str], detector: str
-) -> list[Finding]:
-    findings: list[Finding] = []
-    assignment = ENV_LINE.match(value)
-    if assignment and "=" in value and assignment.group(1) in catalog.environment:
-        findings.extend(env_findings(catalog, assignment.group(1), assignment.group(2), where, detector))
-    for match in URL.finditer(value):
-        findings.extend(url_findings(catalog, match.group(0), where, detector))
-    if "://" not in value and len(value) < 200:
-        kind = DATASET if DATASET_KEY.search(key) else MODEL if MODEL_KEY.search(key) else None
-        found = model_name_finding(catalog, value, where, detector, kind) if kind else None
-        if found is not None:
-            findings.append(found)
-        for benchmark, pattern in catalog.benchmarks if catalog.names_benchmark(value) else []:
-            if pattern.search(value):
-                findings.append(Finding(BENCHMARK, where[0], where[1], redact(where[2]), benchmark, detector))
-    return findings
-
-
-def scan_env_lines(catalog: Catalog, relative: str, text: str, detector: str) -> list[Finding]:
-    """.env files, Dockerfiles and shell scripts: variable settings and model-fetching commands."""
-    findings: list[Finding] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        match = ENV_LINE.match(stripped)
-        if match and match.group(1) in catalog.environment:
-            value = match.group(2).strip().strip("'\"")
-            findings.extend(env_findings(catalog, match.group(1), value, (relative, number, line), detector))
-        for fetch in SHELL_FETCH.finditer(stripped):
-            found = model_name_finding(
-                catalog, fetch.group(2), (relative, number, line), f"shell:{fetch.group(1)}"
+    def _mapping_key(self, leaf: Leaf) -> None:
+        if leaf.key.lower() in self.keys["id_keyed"] and HUB_ID.match(leaf.value):
+            self.add(
+                leaf, model_name_finding(self.catalog, leaf.value, self.where(leaf), self.detector, DATASET)
             )
-            if found is not None:
-                findings.append(found)
-    return _unique(findings)
+
+    def _value(self, leaf: Leaf, kind: str | None, named: bool) -> None:
+        value, where = leaf.value, self.where(leaf)
+        if self.after_flag and leaf.in_list:
+            self.add(leaf, model_name_finding(self.catalog, value, where, self.detector, MODEL, named=True))
+        self.after_flag = (
+            leaf.in_list and value.startswith("--") and value.lower() in self.keys["model_flags"]
+        )
+        assignment = ENV_ASSIGNMENT.match(value) if "=" in value else None
+        if assignment and assignment.group(1) in self.catalog.environment:
+            for finding in env_findings(self.catalog, *assignment.groups(), where, self.detector):
+                self.add(leaf, finding)
+        if leaf.key.lower() == "image":
+            self.add(leaf, image_finding(self.catalog, value, where, self.detector))
+        if not leaf.in_list and "--" in value:
+            for finding in flag_findings(self.catalog, value, where, self.detector):
+                self.add(leaf, finding)
+        if "://" in value:
+            for match in URL.finditer(value):
+                self._url(leaf, match.group(0))
+        elif len(value) < 200:
+            self._named(leaf, kind, named)
+
+    def _url(self, leaf: Leaf, url: str) -> None:
+        endpoint = local_endpoint(url)
+        if endpoint is not None:
+            if ENDPOINT_KEY.search(leaf.key):
+                self.add(leaf, serving_finding(endpoint, self.where(leaf), self.detector))
+            return
+        for finding in url_findings(self.catalog, url, self.where(leaf), self.detector):
+            self.add(leaf, finding)
+
+    def _named(self, leaf: Leaf, kind: str | None, named: bool) -> None:
+        if kind is not None and " " not in leaf.value:
+            where = self.where(leaf)
+            self.add(leaf, model_name_finding(self.catalog, leaf.value, where, self.detector, kind, named))
+        if self.benchmarks and self.catalog.benchmark_any.search(leaf.value):
+            for benchmark, pattern in self.catalog.benchmarks:
+                if pattern.search(leaf.value):
+                    self.add(leaf, Finding(BENCHMARK, self.relative, 0, "", benchmark, self.detector))
+
+
+def scan_structured(
+    catalog: Catalog,
+    relative: str,
+    kind: str,
+    text: str,
+    budget_s: float | None = None,
+    benchmarks: bool = True,
+) -> list[Finding]:
+    """Findings of one YAML/JSON/TOML file (ConfigError if it does not parse; BudgetExceededError, with
+    the findings so far in its `findings`, if it takes longer than `budget_s`)."""
+    reader = _Reader(catalog, relative, f"config:{kind}")
+    reader.benchmarks = benchmarks  # False when no token of the file is a benchmark literal
+    wanted = Wanted(frozenset(catalog.environment), catalog.keys["id_keyed"], catalog.keys["opaque"])
+    deadline = Deadline(budget_s)
+    try:
+        for leaf in structured_leaves(kind, text, wanted):
+            deadline.tick()
+            reader.read(leaf)
+    except BudgetExceededError as exc:
+        exc.findings = _unique(_placed(kind, text, reader.found))
+        raise
+    return _unique(_placed(kind, text, reader.found))
+
+
+def _placed(kind: str, text: str, found: list[tuple[Leaf, Finding]]) -> list[Finding]:
+    """Findings with their line and evidence, located in one pass (see structured.locate)."""
+    unplaced = [leaf for leaf, _ in found if leaf.position < 0]
+    positions = locate(kind, text, unplaced) if unplaced else {}
+    index = LineIndex(text)
+    placed = []
+    for leaf, finding in found:
+        position = leaf.position if leaf.position >= 0 else positions.get(leaf.ordinal, -1)
+        line = index.line(position)
+        evidence = redact(index.text_at(position)) if line else finding.evidence
+        placed.append(
+            Finding(
+                finding.kind,
+                finding.file,
+                line,
+                evidence,
+                finding.subject,
+                finding.detector,
+                finding.hint,
+                finding.note,
+            )
+        )
+    return placed
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

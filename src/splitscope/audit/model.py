@@ -13,7 +13,9 @@ API = "api"  # a hosted model API: client base URL, vendor SDK import, API model
 HUB = "hub"  # a model-hub redirection (HF_ENDPOINT, VLLM_USE_MODELSCOPE)
 PACKAGE = "package"  # a dependency declared in a dependency or lock file
 BENCHMARK = "benchmark"  # an evaluation benchmark named in code or configuration
-KINDS = (MODEL, DATASET, API, HUB, PACKAGE, BENCHMARK)
+# A self-hosted model server (local or private address): where models are served, not whose API is used.
+SERVING = "serving"
+KINDS = (MODEL, DATASET, API, HUB, PACKAGE, BENCHMARK, SERVING)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class ScanResult:
     skipped: list[Skipped] = field(default_factory=list)
     files_seen: int = 0
     files_read: int = 0
+    # Source files of languages the audit does not analyse, by language: never counted as read.
+    not_analysed: dict[str, int] = field(default_factory=dict)
     result_lines: list[tuple[str, int, str]] = field(
         default_factory=list
     )  # (file, line, text) for eval parity
@@ -60,6 +64,7 @@ MAX_EVIDENCE = 200
 
 def redact(text: str) -> str:
     """Evidence is shown and exported: keys and tokens in it are replaced by ***."""
+    text = text[: 8 * MAX_EVIDENCE]  # a minified file is one huge line: only its start is shown
     lowered = text.lower()
     if any(word in lowered for word in _SECRET_WORDS):  # the regular expressions are slow: gate them
         text = _SECRET_QUOTED.sub(r"\1\2***\3", text)

@@ -7,8 +7,18 @@ from collections.abc import Callable
 
 from splitscope.audit.catalog import Catalog
 from splitscope.audit.model import API, BENCHMARK, DATASET, HUB, MODEL, Finding, redact
-from splitscope.audit.python_values import ModuleFacts, Value, module_facts
-from splitscope.audit.signals import URL, env_findings, model_name_finding, url_findings
+from splitscope.audit.python_clients import (
+    Clients,
+    detect_api_call,
+    detect_dict_literal,
+    detect_model_assignment,
+    detect_named_keywords,
+    detect_provider,
+    detect_setup,
+)
+from splitscope.audit.python_scanner import Scanner, arg, keyword_text, where_redacted
+from splitscope.audit.python_values import module_facts
+from splitscope.audit.signals import URL, env_findings, url_findings
 
 # Dataset builders that read local files, not a published dataset.
 LOCAL_BUILDERS = {
@@ -34,8 +44,6 @@ OPENAI_CLIENTS = {
     "ChatOpenAI",
     "OpenAIEmbeddings",
 }
-BASE_URL_KEYWORDS = ("base_url", "api_base", "openai_api_base", "azure_endpoint", "endpoint")
-API_CALL_NAMES = {"create", "call", "acreate", "completion", "acompletion"}
 OLLAMA_CALLS = {"chat", "generate", "pull", "embed", "embeddings", "show", "push"}
 ENGINE_CLASSES = {"LLM", "EngineArgs", "AsyncEngineArgs", "AsyncLLMEngine"}
 # Substrings one of which must occur in a file for any detector below to fire: the scan parses only
@@ -59,74 +67,7 @@ TRIGGER_WORDS = [
 ]
 
 
-class _Scanner:
-    def __init__(self, catalog: Catalog, relative: str, lines: list[str], facts: ModuleFacts) -> None:
-        self.catalog, self.relative, self.lines, self.facts = catalog, relative, lines, facts
-        self.findings: list[Finding] = []
-
-    def where(self, node: ast.AST) -> tuple[str, int, str]:
-        line = getattr(node, "lineno", 0)
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        return self.relative, line, text
-
-    def add(self, kind: str, node: ast.AST, value: Value | None, detector: str, hint: str = "") -> None:
-        file, line, text = self.where(node)
-        if value is None:
-            note = (
-                f"unresolved expression {ast.unparse(node)}" if isinstance(node, ast.expr) else "unresolved"
-            )
-            self.findings.append(Finding(kind, file, line, redact(text), "", detector, hint, note))
-            return
-        note = "; ".join(n for n in (value.origin, "partly dynamic" if value.partial else "") if n)
-        if hint:
-            self.findings.append(Finding(kind, file, line, redact(text), value.text, detector, hint, note))
-            return
-        found = model_name_finding(self.catalog, value.text, (file, line, text), detector, kind)
-        subject_hint = found.hint if found else ""
-        base_note = found.note if found else ""
-        self.findings.append(
-            Finding(
-                kind,
-                file,
-                line,
-                redact(text),
-                value.text,
-                detector,
-                subject_hint,
-                "; ".join(n for n in (base_note, note) if n),
-            )
-        )
-
-    def add_named(self, kind: str, node: ast.expr | None, call: ast.Call, detector: str) -> None:
-        """A model/dataset named by argument `node`: one finding per possible value, or one unresolved."""
-        if node is None:
-            return
-        values = self.facts.resolve(node)
-        if not values:
-            self.add(kind, node, None, detector)
-        for value in values:
-            self.add(kind, node, value, detector)
-
-
-def _arg(call: ast.Call, position: int | None, *keywords: str) -> ast.expr | None:
-    for keyword in call.keywords:
-        if keyword.arg in keywords:
-            return keyword.value
-    if (
-        position is not None
-        and len(call.args) > position
-        and not isinstance(call.args[position], ast.Starred)
-    ):
-        return call.args[position]
-    return None
-
-
-def _keyword_text(scanner: _Scanner, call: ast.Call, name: str) -> str | None:
-    values = scanner.facts.resolve(_arg(call, None, name))
-    return values[0].text if values else None
-
-
-def _detect_hub_loads(s: _Scanner, call: ast.Call, qualified: str, name: str) -> bool:
+def _detect_hub_loads(s: Scanner, call: ast.Call, qualified: str, name: str) -> bool:
     hub = "modelscope" if qualified.startswith("modelscope.") else ""
     if name == "from_pretrained":
         receiver = qualified.rsplit(".", 1)[0]
@@ -137,7 +78,7 @@ def _detect_hub_loads(s: _Scanner, call: ast.Call, qualified: str, name: str) ->
         )
         s.add_named(
             MODEL,
-            _arg(
+            arg(
                 call,
                 0,
                 "pretrained_model_name_or_path",
@@ -150,13 +91,13 @@ def _detect_hub_loads(s: _Scanner, call: ast.Call, qualified: str, name: str) ->
             hub and "python:modelscope" or detector,
         )
     elif name == "pipeline":
-        s.add_named(MODEL, _arg(call, None, "model"), call, "python:pipeline")
+        s.add_named(MODEL, arg(call, None, "model"), call, "python:pipeline")
     elif name in ("hf_hub_download", "snapshot_download", "model_file_download"):
-        kind = DATASET if _keyword_text(s, call, "repo_type") == "dataset" else MODEL
+        kind = DATASET if keyword_text(s, call, "repo_type") == "dataset" else MODEL
         source = "modelscope" if hub else "huggingface_hub"
-        s.add_named(kind, _arg(call, 0, "repo_id", "model_id"), call, f"python:{source}.{name}")
+        s.add_named(kind, arg(call, 0, "repo_id", "model_id"), call, f"python:{source}.{name}")
     elif name == "load_dataset" or qualified.endswith("MsDataset.load"):
-        node = _arg(call, 0, "path", "dataset_name")
+        node = arg(call, 0, "path", "dataset_name")
         values = s.facts.resolve(node)
         if values and all(v.text in LOCAL_BUILDERS for v in values):
             return True
@@ -167,80 +108,48 @@ def _detect_hub_loads(s: _Scanner, call: ast.Call, qualified: str, name: str) ->
             "python:modelscope.MsDataset.load" if "MsDataset" in qualified else "python:load_dataset",
         )
     elif name in ("SentenceTransformer", "CrossEncoder"):
-        s.add_named(MODEL, _arg(call, 0, "model_name_or_path", "model_name"), call, f"python:{name}")
+        s.add_named(MODEL, arg(call, 0, "model_name_or_path", "model_name"), call, f"python:{name}")
     else:
         return False
     return True
 
 
-def _detect_engines(s: _Scanner, call: ast.Call, qualified: str, name: str) -> bool:
+def _detect_engines(s: Scanner, call: ast.Call, qualified: str, name: str) -> bool:
     if name in ENGINE_CLASSES and qualified.startswith("vllm"):
-        s.add_named(MODEL, _arg(call, 0, "model"), call, f"python:vllm.{name}")
+        s.add_named(MODEL, arg(call, 0, "model"), call, f"python:vllm.{name}")
     elif qualified == "llama_cpp.Llama":
-        s.add_named(MODEL, _arg(call, 0, "model_path"), call, "python:llama_cpp.Llama")
+        s.add_named(MODEL, arg(call, 0, "model_path"), call, "python:llama_cpp.Llama")
     elif qualified.startswith("ollama.") and name in OLLAMA_CALLS:
-        s.add_named(MODEL, _arg(call, 0, "model"), call, f"python:ollama.{name}")
+        s.add_named(MODEL, arg(call, 0, "model"), call, f"python:ollama.{name}")
     else:
         return False
     return True
 
 
-def _detect_api_clients(s: _Scanner, call: ast.Call, qualified: str, name: str) -> bool:
-    if name in OPENAI_CLIENTS:
-        node = _arg(call, None, *BASE_URL_KEYWORDS)
-        detector = f"python:{name}"
-        if node is None:
-            azure = "Azure" in name
-            default = "openai.azure.com" if azure else "api.openai.com"
-            variable = "AZURE_OPENAI_ENDPOINT" if azure else "OPENAI_BASE_URL"
-            s.findings.append(
-                Finding(
-                    API,
-                    *_where_redacted(s, call),
-                    default,
-                    detector,
-                    f"host:{default}",
-                    f"default base URL ({variable} can override it)",
-                )
-            )
-            return True
-        values = s.facts.resolve(node)
-        if not values:
-            s.add(API, node, None, detector)
-        for value in values:
-            found = url_findings(s.catalog, value.text, s.where(node), detector)
+def _detect_key_read(s: Scanner, node: ast.expr, qualified: str) -> bool:
+    """`os.environ["DEEPSEEK_API_KEY"]`, `os.getenv(...)`, `os.environ.get(...)`: reading a vendor's key
+    variable ties the code to that vendor's API (other variables are only counted where they are set)."""
+    for env_name in s.facts.resolve(node):
+        spec = s.catalog.environment.get(env_name.text)
+        if spec is not None and spec["effect"] == "vendor_key":
             s.findings.extend(
-                found
-                or [
-                    Finding(
-                        API,
-                        *_where_redacted(s, node),
-                        value.text,
-                        detector,
-                        "",
-                        "base URL of an unlisted host",
-                    )
-                ]
+                env_findings(s.catalog, env_name.text, None, s.where(node), f"python:{qualified}")
             )
-        return True
-    if name in API_CALL_NAMES and call.keywords and not qualified.startswith("ollama."):
-        model_node = _arg(call, None, "model")
-        if model_node is None:
-            return False
-        for value in s.facts.resolve(model_node):
-            named = model_name_finding(s.catalog, value.text, s.where(model_node), "python:api_model", API)
-            if named is not None:
-                s.findings.append(named)
-        return True
-    return False
+    return True
 
 
-def _where_redacted(s: _Scanner, node: ast.AST) -> tuple[str, int, str]:
-    file, line, text = s.where(node)
-    return file, line, redact(text)
+def _is_environ_read(s: Scanner, node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.ctx, ast.Load)
+        and s.facts.qualified(node.value) == "os.environ"
+    )
 
 
-def _detect_environment(s: _Scanner, call: ast.Call, qualified: str, name: str) -> bool:
+def _detect_environment(s: Scanner, call: ast.Call, qualified: str, name: str) -> bool:
+    if qualified in ("os.getenv", "os.environ.get") and call.args:
+        _detect_key_read(s, call.args[0], qualified)
+        return False  # the default may still name a model (handled by the keyword detectors)
     if qualified in ("os.environ.setdefault", "os.putenv") and len(call.args) >= 2:
         names = s.facts.resolve(call.args[0])
         values = s.facts.resolve(call.args[1])
@@ -272,27 +181,40 @@ def _detect_environment(s: _Scanner, call: ast.Call, qualified: str, name: str) 
     return False
 
 
-CALL_DETECTORS: list[Callable[[_Scanner, ast.Call, str, str], bool]] = [
+CALL_DETECTORS: list[Callable[[Scanner, ast.Call, str, str], bool]] = [
     _detect_hub_loads,
     _detect_engines,
-    _detect_api_clients,
     _detect_environment,
 ]
 
 
-def _scan_call(s: _Scanner, call: ast.Call) -> None:
+def _call_names(s: Scanner, call: ast.Call) -> tuple[str, str]:
     qualified = s.facts.qualified(call.func)
     if qualified:
-        name = qualified.rsplit(".", 1)[-1]
-    else:  # a call on a call's result, e.g. ZhipuAI().chat.completions.create(...)
-        name = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        return qualified, qualified.rsplit(".", 1)[-1]
+    # a call on a call's result, e.g. ZhipuAI().chat.completions.create(...)
+    return "", call.func.attr if isinstance(call.func, ast.Attribute) else ""
+
+
+def _scan_call(s: Scanner, call: ast.Call, clients: Clients, targets: dict[int, str]) -> None:
+    qualified, name = _call_names(s, call)
+    if detect_setup(s, call, qualified) or detect_provider(
+        s, call, qualified, clients, targets.get(id(call))
+    ):
+        return
     for detector in CALL_DETECTORS:
         if detector(s, call, qualified, name):
             return
+    if not detect_api_call(s, call, qualified, name, clients):
+        detect_named_keywords(s, call)
 
 
-def _scan_assignment(s: _Scanner, node: ast.Assign) -> None:
-    for target in node.targets:
+def _scan_assignment(s: Scanner, node: ast.Assign | ast.AnnAssign) -> None:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    if node.value is None:
+        return
+    for target in targets:
+        detect_model_assignment(s, target, node.value)
         if isinstance(target, ast.Subscript) and s.facts.qualified(target.value) == "os.environ":
             values = s.facts.resolve(node.value)
             for env_name in s.facts.resolve(target.slice):
@@ -315,7 +237,7 @@ def _scan_assignment(s: _Scanner, node: ast.Assign) -> None:
                 )
 
 
-def _scan_import(s: _Scanner, node: ast.Import | ast.ImportFrom) -> None:
+def _scan_import(s: Scanner, node: ast.Import | ast.ImportFrom) -> None:
     modules = (
         [a.name for a in node.names]
         if isinstance(node, ast.Import)
@@ -337,7 +259,7 @@ def _scan_import(s: _Scanner, node: ast.Import | ast.ImportFrom) -> None:
         return
 
 
-def _scan_string(s: _Scanner, node: ast.Constant) -> None:
+def _scan_string(s: Scanner, node: ast.Constant) -> None:
     text = str(node.value)
     if id(node) in s.facts.docstring_ids or len(text) > 300:
         return
@@ -347,22 +269,61 @@ def _scan_string(s: _Scanner, node: ast.Constant) -> None:
         return
     for benchmark, pattern in s.catalog.benchmarks:
         if pattern.search(text):
-            s.findings.append(Finding(BENCHMARK, *_where_redacted(s, node), benchmark, "python:string"))
+            s.findings.append(Finding(BENCHMARK, *where_redacted(s, node), benchmark, "python:string"))
+
+
+def _call_targets(nodes: list[ast.AST]) -> dict[int, str]:
+    """id(call) -> the name a client object is bound to: `local = OpenAI(base_url=...)`."""
+    targets: dict[int, str] = {}
+    for node in nodes:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name | ast.Attribute):
+                targets[id(node.value)] = ast.unparse(target)
+    return targets
+
+
+def _drop_local_sdk_imports(s: Scanner, clients: Clients) -> None:
+    """An SDK imported only to talk to self-hosted servers is not a hosted-API dependency."""
+    if not clients.local_modules:
+        return
+    local_only = clients.local_modules - clients.hosted_modules
+
+    def used_locally_only(finding: Finding) -> bool:
+        package = s.catalog.import_modules.get(finding.subject) or next(
+            (p for p in s.catalog.import_modules.values() if p.name == finding.subject), None
+        )
+        return (
+            package is not None
+            and any(m.startswith(tuple(package.imports)) for m in local_only)
+            and not any(m.startswith(tuple(package.imports)) for m in clients.hosted_modules)
+        )
+
+    s.findings = [f for f in s.findings if not (f.detector == "python:import" and used_locally_only(f))]
 
 
 def scan_python(catalog: Catalog, relative: str, source: str, tree: ast.Module) -> list[Finding]:
     """Findings in one parsed Python file, deduplicated, in line order."""
     nodes = list(ast.walk(tree))
-    scanner = _Scanner(catalog, relative, source.splitlines(), module_facts(nodes))
+    scanner = Scanner(catalog, relative, source.splitlines(), module_facts(nodes))
+    clients, targets = Clients(), _call_targets(nodes)
+    calls = [node for node in nodes if isinstance(node, ast.Call)]
+    # Client constructors first, wherever they are: API calls further up the file need their context.
+    calls.sort(key=lambda call: catalog.provider(scanner.facts.qualified(call.func)) is None)
+    for call in calls:
+        _scan_call(scanner, call, clients, targets)
     for node in nodes:
-        if isinstance(node, ast.Call):
-            _scan_call(scanner, node)
-        elif isinstance(node, ast.Assign):
+        if isinstance(node, ast.Assign | ast.AnnAssign):
             _scan_assignment(scanner, node)
         elif isinstance(node, ast.Import | ast.ImportFrom):
             _scan_import(scanner, node)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             _scan_string(scanner, node)
+        elif isinstance(node, ast.Dict):
+            detect_dict_literal(scanner, node)
+        elif _is_environ_read(scanner, node):
+            _detect_key_read(scanner, node.slice, "os.environ")  # type: ignore[attr-defined]
+    _drop_local_sdk_imports(scanner, clients)
     return _deduplicate(scanner.findings)
 
 

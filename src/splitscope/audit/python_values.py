@@ -22,6 +22,11 @@ class ModuleFacts:
     imports: dict[str, str] = field(default_factory=dict)  # local name -> dotted origin
     constants: dict[str, list[Value]] = field(default_factory=dict)  # unparsed target -> values
     docstring_ids: set[int] = field(default_factory=set)  # id() of docstring Constant nodes
+    # Names bound to dict literals (PROVIDERS = {...}; provider = PROVIDERS[name]): their entries.
+    dicts: dict[str, list[ast.Dict]] = field(default_factory=dict)
+    # Class attributes and dataclass field defaults by attribute name: `settings.reranker` resolves to
+    # the default of any class field `reranker` in the module (the instance is not tracked).
+    attributes: dict[str, list[Value]] = field(default_factory=dict)
 
     def qualified(self, node: ast.expr) -> str:
         """Dotted call target with imported aliases expanded: genai.Client -> google.genai.Client."""
@@ -41,7 +46,12 @@ class ModuleFacts:
         if isinstance(node, ast.Constant):
             return [Value(node.value, False)] if isinstance(node.value, str) else []
         if isinstance(node, ast.Name | ast.Attribute):
-            return self.constants.get(ast.unparse(node), [])
+            known = self.constants.get(ast.unparse(node), [])
+            if not known and isinstance(node, ast.Attribute):
+                known = self.attributes.get(node.attr, [])
+            return known
+        if isinstance(node, ast.Subscript):
+            return self._subscript(node)
         if isinstance(node, ast.JoinedStr):
             return _join(self, node.values)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -53,7 +63,58 @@ class ModuleFacts:
                 Value(v.text, v.partial, "default of an environment lookup")
                 for v in self.resolve(node.args[1])
             ]
+        if isinstance(node, ast.Call) and _is_dict_get(node):
+            return self._dict_get(node)
         return []
+
+    def dict_literals(self, node: ast.expr | None) -> list[ast.Dict]:
+        """Dict literals an expression can be: a literal, a name bound to one, or an entry of one."""
+        if isinstance(node, ast.Dict):
+            return [node]
+        if isinstance(node, ast.Name | ast.Attribute):
+            return self.dicts.get(ast.unparse(node), [])
+        if isinstance(node, ast.Subscript):
+            return [
+                v
+                for d in self.dict_literals(node.value)
+                for v in _entries(self, d, node.slice)
+                if isinstance(v, ast.Dict)
+            ]
+        return []
+
+    def _subscript(self, node: ast.Subscript) -> list[Value]:
+        values: list[Value] = []
+        for literal in self.dict_literals(node.value):
+            for entry in _entries(self, literal, node.slice):
+                values.extend(self.resolve(entry))
+        return values[:MAX_VALUES]
+
+    def _dict_get(self, call: ast.Call) -> list[Value]:
+        """`config.get("model", "Qwen/...")`: the entry if the dict is a known literal, and the default."""
+        assert isinstance(call.func, ast.Attribute)
+        values: list[Value] = []
+        for literal in self.dict_literals(call.func.value):
+            for entry in _entries(self, literal, call.args[0]):
+                values.extend(self.resolve(entry))
+        if len(call.args) > 1:
+            values.extend(
+                Value(v.text, v.partial, "default of a dict lookup") for v in self.resolve(call.args[1])
+            )
+        return values[:MAX_VALUES]
+
+
+def _entries(facts: ModuleFacts, literal: ast.Dict, key: ast.expr) -> list[ast.expr]:
+    """Values of a dict literal under `key`; every value when the key is not statically known."""
+    keys = {v.text for v in facts.resolve(key)}
+    return [
+        value
+        for k, value in zip(literal.keys, literal.values, strict=True)
+        if not keys or (isinstance(k, ast.Constant) and k.value in keys)
+    ][:MAX_VALUES]
+
+
+def _is_dict_get(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "get" and 1 <= len(call.args) <= 2
 
 
 def _is_env_get(facts: ModuleFacts, call: ast.Call) -> bool:
@@ -132,10 +193,30 @@ def _collect_constants(nodes: list[ast.AST], facts: ModuleFacts) -> None:
             facts.constants[key] = []
 
 
+def _collect_dicts_and_attributes(nodes: list[ast.AST], facts: ModuleFacts) -> None:
+    for target, value_node in _assignments(nodes):
+        if isinstance(target, ast.Name | ast.Attribute):
+            literals = facts.dict_literals(value_node)
+            known_dicts = facts.dicts.setdefault(ast.unparse(target), [])
+            known_dicts.extend(d for d in literals if all(d is not k for k in known_dicts))
+    for node in nodes:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for statement in node.body:
+            if isinstance(statement, ast.AnnAssign | ast.Assign) and statement.value is not None:
+                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        known = facts.attributes.setdefault(target.id, [])
+                        known.extend(v for v in facts.resolve(statement.value) if v not in known)
+
+
 def module_facts(nodes: list[ast.AST]) -> ModuleFacts:
     """Facts from a module's nodes (ast.walk order, walked once by the caller)."""
     facts = ModuleFacts()
     _collect_imports(nodes, facts)
     _collect_docstrings(nodes, facts)
+    _collect_dicts_and_attributes(nodes, facts)
     _collect_constants(nodes, facts)
+    _collect_dicts_and_attributes(nodes, facts)  # again: class fields that name module constants
     return facts

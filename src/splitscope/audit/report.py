@@ -54,7 +54,12 @@ def run_audit(path: Path | str, home: str | None = None, show_progress=None) -> 
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "home_jurisdiction": home,
         "data_versions": catalog.versions,
-        "files": {"seen": scan.files_seen, "read": scan.files_read, "skipped": len(scan.skipped)},
+        "files": {
+            "seen": scan.files_seen,
+            "read": scan.files_read,
+            "skipped": len(scan.skipped),
+            "not_analysed": dict(sorted(scan.not_analysed.items())),
+        },
         "exposure": exposure(deps, home),
         "dependencies": [d.to_dict() for d in deps],
         "dual_source": suggestions,

@@ -7,23 +7,57 @@ UTF-8, unparsable, unreadable, too large) are skipped with a reason and the scan
 from __future__ import annotations
 
 import ast
-import bisect
 import os
 import re
 from pathlib import Path
 
 from splitscope.audit.catalog import Catalog, load_catalog
-from splitscope.audit.config_scan import ConfigError, scan_env_lines, scan_structured
+from splitscope.audit.command_line import scan_env_lines
+from splitscope.audit.config_scan import ConfigError, scan_structured
 from splitscope.audit.deps_scan import dependency_file_type, scan_dependencies
 from splitscope.audit.gguf import GGUFError, read_general_metadata
+from splitscope.audit.js_scan import dialect_of, scan_js
 from splitscope.audit.model import MODEL, Finding, ScanResult, Skipped
+from splitscope.audit.notebook import scan_notebook
 from splitscope.audit.python_scan import OPENAI_CLIENTS, TRIGGER_WORDS, scan_python
+from splitscope.audit.structured import BudgetExceededError, LineIndex
 from splitscope.audit.walk import FileEntry, walk
 from splitscope.errors import UnusableInputError
 
 # 5 MB: real configs and sources are far smaller; anything bigger is data or generated code.
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# Seconds one structured file may take before the rest of it is given up (findings so far are kept and
+# the file is listed as skipped). The large-file benchmark's slowest file takes well under a second.
+FILE_BUDGET_S = 2.0
 STRUCTURED = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
+# Source languages the audit does not read: counted and named in the summary, never counted as read.
+NOT_ANALYSED = {
+    ".go": "Go",
+    ".rs": "Rust",
+    ".java": "Java",
+    ".kt": "Kotlin",
+    ".swift": "Swift",
+    ".rb": "Ruby",
+    ".php": "PHP",
+    ".cs": "C#",
+    ".cpp": "C++",
+    ".cc": "C++",
+    ".hpp": "C++",
+    ".c": "C",
+    ".h": "C",
+    ".scala": "Scala",
+    ".dart": "Dart",
+    ".lua": "Lua",
+    ".r": "R",
+    ".jl": "Julia",
+    ".vue": "Vue",
+    ".svelte": "Svelte",
+    ".ex": "Elixir",
+    ".exs": "Elixir",
+    ".ps1": "PowerShell",
+    ".m": "Objective-C",
+}
+ENV_NAMES = ("env.example", "example.env", "env.sample", ".envrc")
 RESULT_SUFFIXES = {".md", ".csv", ".tsv", ".jsonl", ".txt", ".json", ".yaml", ".yml", ".rst"}
 CONFIG_TRIGGERS = ["model", "dataset", "tokenizer", "checkpoint", "llm", "embedding", "repo_id"]
 
@@ -54,19 +88,33 @@ class _Triggers:
         words = [
             *TRIGGER_WORDS,
             *OPENAI_CLIENTS,
+            *catalog.providers,
             *catalog.environment,
             *catalog.import_modules,
             *catalog.api_hosts,
             *catalog.unknown_hosts,
             *catalog.hub_hosts,
+            "setup",
         ]
         self.benchmark_tokens = frozenset(lit.encode() for lit in catalog.benchmark_literals)
         self.python_tokens = frozenset(_key_token(w).encode() for w in words) | self.benchmark_tokens
         self.config_tokens = self.python_tokens | {_key_token(w).encode() for w in CONFIG_TRIGGERS}
+        self.config_tokens |= {_key_token(w).encode() for w in [*catalog.images, "image", "command"]}
+        js_words = [
+            *catalog.npm_packages,
+            *catalog.providers,
+            *catalog.environment,
+            *catalog.api_hosts,
+            "model",
+        ]
+        self.js_tokens = frozenset(_key_token(w).encode() for w in js_words)
         self.catalog = catalog
 
     def python(self, tokens: list[bytes]) -> bool:
         return not self.python_tokens.isdisjoint(tokens)
+
+    def js(self, tokens: list[bytes]) -> bool:
+        return not self.js_tokens.isdisjoint(tokens)
 
     def config(self, tokens: list[bytes], text: str) -> bool:
         # camelCase keys (modelName) hide "model" inside a token: substring test for the few config words.
@@ -80,18 +128,24 @@ def file_role(name: str) -> str | None:
     suffix = lowered[dot:] if dot > 0 else ""
     if suffix == ".py":  # by far the most common case: decided first
         return "python"
+    if dialect_of(lowered):
+        return "js"
     if suffix == ".gguf":
         return "gguf"
+    if suffix == ".ipynb":
+        return "notebook"
     if dependency_file_type(name):
         return "deps"
-    if lowered == ".env" or lowered.startswith(".env.") or suffix == ".env":
+    if lowered == ".env" or lowered.startswith(".env.") or suffix == ".env" or lowered in ENV_NAMES:
         return "env"
-    if lowered.startswith("dockerfile") or suffix in (".sh", ".dockerfile"):
+    if lowered.startswith(("dockerfile", "containerfile")) or suffix in (".sh", ".dockerfile", ".bash"):
         return "shell"
     if suffix in STRUCTURED:
         return "structured"
     if suffix in RESULT_SUFFIXES:
         return "results"
+    if suffix in NOT_ANALYSED:
+        return "not-analysed:" + NOT_ANALYSED[suffix]
     return None
 
 
@@ -172,9 +226,15 @@ def _dispatch(
         _collect_result_lines(triggers, tokens, entry.relative, text, result)
         return
     try:
-        _detect(catalog, triggers, entry, role, text, tokens, result)
+        _detect(catalog, triggers, entry, role, (text, data), tokens, result)
     except SyntaxError as exc:
         result.skipped.append(Skipped(entry.relative, f"not valid Python (line {exc.lineno}: {exc.msg})"))
+    except BudgetExceededError as exc:
+        result.findings.extend(exc.findings)
+        reason = (
+            f"time budget of {FILE_BUDGET_S:g} s exceeded: partly read, {len(exc.findings)} findings kept"
+        )
+        result.skipped.append(Skipped(entry.relative, reason))
     except (ConfigError, ValueError, RecursionError) as exc:
         result.skipped.append(Skipped(entry.relative, f"cannot parse ({str(exc).splitlines()[0][:160]})"))
 
@@ -184,26 +244,37 @@ def _detect(
     triggers: _Triggers,
     entry: FileEntry,
     role: str,
-    text: str,
+    content: tuple[str, bytes],
     tokens: list[bytes],
     result: ScanResult,
 ) -> None:
     name = entry.relative.rsplit("/", 1)[-1]
+    text, data = content
     if role == "python":
         if triggers.python(tokens):
             tree = ast.parse(text, filename=entry.relative)
             result.findings.extend(scan_python(catalog, entry.relative, text, tree))
+    elif role == "js":
+        if triggers.js(tokens):
+            result.findings.extend(scan_js(catalog, entry.relative, data, text, dialect_of(name) or "js"))
+    elif role == "notebook":
+        if triggers.python(tokens):
+            result.findings.extend(scan_notebook(catalog, entry.relative, text))
     elif role == "deps":
         file_type = dependency_file_type(name) or ""
         result.findings.extend(scan_dependencies(catalog, entry.relative, file_type, text))
         if file_type == "pyproject" and triggers.config(tokens, text):
-            result.findings.extend(scan_structured(catalog, entry.relative, "toml", text))
+            benchmarks = not triggers.benchmark_tokens.isdisjoint(tokens)
+            found = scan_structured(catalog, entry.relative, "toml", text, FILE_BUDGET_S, benchmarks)
+            result.findings.extend(found)
     elif role in ("env", "shell"):
         result.findings.extend(scan_env_lines(catalog, entry.relative, text, role))
     elif role == "structured":
         if triggers.config(tokens, text):
             kind = STRUCTURED[name.lower()[name.rfind(".") :]]
-            result.findings.extend(scan_structured(catalog, entry.relative, kind, text))
+            benchmarks = not triggers.benchmark_tokens.isdisjoint(tokens)
+            found = scan_structured(catalog, entry.relative, kind, text, FILE_BUDGET_S, benchmarks)
+            result.findings.extend(found)
         _collect_result_lines(triggers, tokens, entry.relative, text, result)
 
 
@@ -211,20 +282,15 @@ def _collect_result_lines(
     triggers: _Triggers, tokens: list[bytes], relative: str, text: str, result: ScanResult
 ) -> None:
     """Lines naming a benchmark in data and documentation files: candidates for reported results."""
-    line_starts: list[int] | None = None
     seen_lines: set[int] = set()
     if triggers.benchmark_tokens.isdisjoint(tokens):
         return
+    index = LineIndex(text)
     for match in triggers.catalog.benchmark_any.finditer(text):
-        if line_starts is None:
-            line_starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
-        number = bisect.bisect_right(line_starts, match.start())
+        number = index.line(match.start())
         if number not in seen_lines:
             seen_lines.add(number)
-            start = line_starts[number - 1]
-            end = text.find("\n", start)
-            line = text[start : end if end >= 0 else len(text)]
-            result.result_lines.append((relative, number, line.strip()[:500]))
+            result.result_lines.append((relative, number, index.text_at(match.start()).strip()[:500]))
 
 
 def scan_repository(
@@ -241,8 +307,12 @@ def scan_repository(
         result.files_seen += 1
         if progress is not None and result.files_seen % 500 == 0:
             progress(result.files_seen)
-        role = file_role(entry.relative.rsplit("/", 1)[-1])
-        if role == "gguf":
+        name = entry.relative.rsplit("/", 1)[-1]
+        role = None if name.lower() in catalog.keys["data_files"] else file_role(name)
+        if role is not None and role.startswith("not-analysed:"):
+            language = role.split(":", 1)[1]
+            result.not_analysed[language] = result.not_analysed.get(language, 0) + 1
+        elif role == "gguf":
             _scan_gguf(catalog, entry, result)
         elif role is not None:
             _dispatch(catalog, triggers, entry, role, result, max_bytes)

@@ -20,6 +20,9 @@ def audit_command(
         Path | None, typer.Option("--bom", help="Write a CycloneDX 1.6 ML-BOM (JSON) here.")
     ] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write the audit as an HTML page here.")] = None,
+    sarif: Annotated[
+        Path | None, typer.Option("--sarif", help="Write a SARIF 2.1.0 log here (for code-scanning UIs).")
+    ] = None,
     fail_on: Annotated[
         str | None,
         typer.Option(
@@ -31,7 +34,7 @@ def audit_command(
     ] = None,
 ) -> None:
     """Scan a codebase for models, datasets, APIs and hubs; attribute them to publishers and jurisdictions."""
-    options = api.AuditOptions(home=home, fail_on=fail_on, bom=bom, html=html)
+    options = api.AuditOptions(home=home, fail_on=fail_on, bom=bom, html=html, sarif=sarif)
     if json_out:
         result = run(lambda: api.audit(path, options))
     else:
@@ -51,6 +54,12 @@ def print_audit_summary(doc: dict[str, Any]) -> None:
     console.print(
         f"{doc['root']}: {files['seen']} files seen, {files['read']} read, {files['skipped']} skipped"
     )
+    if files.get("not_analysed"):
+        languages = ", ".join(f"{name} ({count} files)" for name, count in files["not_analysed"].items())
+        console.print(f"seen but not analysed (language not supported): {languages}")
+    over_budget = [s for s in doc["skipped"] if s["reason"].startswith(("time budget", "larger than"))]
+    if over_budget:
+        console.print(f"over the per-file size or time budget: {', '.join(s['path'] for s in over_budget)}")
     table = Table(title="Dependencies by publisher jurisdiction")
     for column in ("kind", "subject", "publisher", "jurisdiction", "licence", "first place"):
         table.add_column(column)
