@@ -54,7 +54,6 @@ def test_collab_csv_writes_every_table(tmp_path):
     assert "2022" in result.stdout
 
 
-
 def test_bad_window_is_exit_2(tmp_path):
     db = _store_file(tmp_path)
     result = CliRunner().invoke(app, ["collab", "--db", str(db), "--window", "0"])
