@@ -15,7 +15,8 @@ def store_with(papers, uri: str):
     con.execute(f"insert into sources (source_id, kind, uri) values ('s', 'paperlists', '{uri}')")
     for paper in papers:
         con.execute(
-            "insert into papers (paper_id, venue, year, title, accepted, source_id) values (?, ?, ?, ?, true, 's')",
+            "insert into papers (paper_id, venue, year, title, accepted, source_id) "
+            "values (?, ?, ?, ?, true, 's')",
             paper,
         )
     return con
