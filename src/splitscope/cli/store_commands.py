@@ -30,13 +30,16 @@ def build_command(
             "--shared", help="Data bundle with openreview-authors/ and conference-csv/ (SPLITSCOPE_SHARED)."
         ),
     ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Relink every person from nothing, as a clean build does.")
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest paper lists, openreview-authors and the conference CSV (idempotent, incremental)."""
     selection = run(lambda: parse_selection(venues, years))
     settings = load_settings(db=db, mirror=mirror, shared=shared)
-    summary = run(lambda: api.build(settings, selection, progress=not as_json))
+    summary = run(lambda: api.build(settings, selection, progress=not as_json, full=full))
     if as_json:
         print_json(summary.to_dict())
     else:
@@ -64,6 +67,11 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
         print_json(status)
         return
     print_status_table(status)
+    pipeline = status["pipeline"]
+    typer.echo(f"last build: {pipeline['build'] or '-'}; persons linked: {pipeline['persons_link'] or '-'}")
+    if pipeline["note"]:
+        typer.echo(pipeline["note"])
+    typer.echo(f"fingerprint: {status['fingerprint']['digest']}")
 
 
 def print_status_table(status: dict[str, Any]) -> None:
