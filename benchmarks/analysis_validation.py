@@ -106,7 +106,8 @@ with labelled as (
 select l.venue, l.year, count(distinct l.authorship_id) as authorships,
        sum(l.weight * (l.country_label = 'United States')::int) / sum(l.weight) as copilot_us,
        sum(l.weight * (l.country_label = 'China')::int) / sum(l.weight) as copilot_cn,
-       avg(coalesce(o.us, 0)) as ours_us, avg(coalesce(o.cn, 0)) as ours_cn
+       sum(l.weight * coalesce(o.us, 0)) / sum(l.weight) as ours_us,
+       sum(l.weight * coalesce(o.cn, 0)) / sum(l.weight) as ours_cn
 from labelled l join ours o using (authorship_id)
 group by l.venue, l.year order by l.venue, l.year
 """
