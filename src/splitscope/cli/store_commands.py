@@ -11,7 +11,15 @@ from rich.console import Console
 from rich.table import Table
 
 from splitscope import api
-from splitscope.cli.common import DbOption, JsonOption, err_console, finish, print_json, run
+from splitscope.cli.common import (
+    ChinaScopeOption,
+    DbOption,
+    JsonOption,
+    err_console,
+    finish,
+    print_json,
+    run,
+)
 from splitscope.config import load_settings
 from splitscope.selection import parse_selection
 
@@ -110,11 +118,12 @@ def report_command(
     venues: Annotated[str | None, typer.Option("--venues", help="Venue codes or sets, or 'all'.")] = None,
     years: Annotated[str | None, typer.Option("--years", help="A year or range like 2014-2024.")] = None,
     claims: Annotated[Path | None, typer.Option("--claims", help="Your own claims YAML file.")] = None,
+    china_scope: ChinaScopeOption = None,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Write the self-contained HTML report, its data exports and the claim checks."""
-    selection = run(lambda: parse_selection(venues, years))
+    selection = run(lambda: parse_selection(venues, years, china_scope=china_scope))
     settings = load_settings(db=db)
     spinner = (
         err_console.status("Rendering the report…", spinner="dots") if not json_output else nullcontext()
