@@ -92,7 +92,9 @@ def prepare_paper_sets(
             select paper_id, count(distinct authorship_id) as resolved_authors
             from collab_author_country group by paper_id
         )
-        select c.paper_id, c.country, sum(c.share) / max(a.resolved_authors) as fractional
+        -- rounded so that the thread order of a sum cannot change its last bits from run to run (a final
+        -- weight: a small-denominator fraction, never near a 12-decimal midpoint)
+        select c.paper_id, c.country, round(sum(c.share) / max(a.resolved_authors), 12) as fractional
         from collab_author_country c join authors a using (paper_id)
         group by c.paper_id, c.country
         """

@@ -25,7 +25,7 @@ def flow_table(
         )
         select person_id, o.origin_country, w.work_country, 1.0 as weight
         from talent_population join talent_origin o using (person_id) join work w using (person_id)
-        where o.origin_country is not null
+        where o.origin_country is not null order by all
     """).df()
     frame = researcher_shares(
         persons, ["origin_country"], "work_country", resamples, {"n": "origin_researchers"}
@@ -50,7 +50,7 @@ def origin_work_by_year_table(
         from talent_person_year_country c
         join talent_population_years using (person_id, year)
         join talent_origin o using (person_id)
-        where o.origin_country is not null
+        where o.origin_country is not null order by all
     """).df()
     frame = researcher_shares(
         parts, ["origin_country", "year"], "work_country", resamples, {"n": "origin_researchers"}

@@ -124,7 +124,10 @@ def build_careers(con: duckdb.DuckDBPyConnection, options: CareerOptions) -> Non
         create or replace temp table talent_person_year_country as
         with res as (select * from talent_facts where country is not null),
         n as (select person_id, year, count(distinct authorship_id) as n_resolved from res group by all)
-        select person_id, year, country, sum(weight) / any_value(n_resolved) as weight,
+        -- rounded: a sum's last bits depend on the order threads add in. The weight is a fraction with a
+        -- small denominator, never within 1e-13 of a 12-decimal midpoint, so rounding gives every run the
+        -- same value. Only final weights are rounded: summing rounded terms would create midpoints.
+        select person_id, year, country, round(sum(weight) / any_value(n_resolved), 12) as weight,
                any_value(n_resolved) as n_resolved,
                list(distinct authorship_id order by authorship_id) as authorship_ids
         from res join n using (person_id, year)
@@ -169,7 +172,7 @@ def careers_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                         order by w desc, country, org_id) as affiliations
             from (
                 select f.person_id, f.year, f.country, f.org_id, f.sector,
-                       sum(f.weight) / any_value(py.n_resolved) as w
+                       round(sum(f.weight) / any_value(py.n_resolved), 12) as w
                 from talent_facts f join talent_person_year py using (person_id, year)
                 where f.country is not null group by all
             ) group by all

@@ -87,7 +87,7 @@ def moves_tables(con: duckdb.DuckDBPyConnection, selection: Selection) -> tuple[
     counts = con.execute(f"""
         select m.year, m.from_country, m.to_country, count(*) as moves
         from talent_moves m join talent_population using (person_id)
-        where {in_window} group by all
+        where {in_window} group by all order by all
     """).df()
     focus = {pair: rank for rank, pair in enumerate(FOCUS_PAIRS)}
     pairs = zip(counts.from_country, counts.to_country, strict=True)
@@ -134,7 +134,7 @@ def returns_table(
                (select min(b.start_year) from talent_anchor_runs b
                 where b.person_id = w.person_id and b.country = w.origin_country
                   and b.start_year > w.left_year) as return_year
-        from away w
+        from away w order by all
     """).df()
     persons["returned"] = persons["return_year"].notna()
     table = _binary_rate(persons, ["origin_country", "via_country"], "returned", "return_share", resamples)
@@ -169,6 +169,7 @@ def retention_tables(
         select o.person_id, o.origin_country, o.origin_year as cohort, l.last_country, l.last_year
         from talent_origin o join talent_population using (person_id) join last_obs l using (person_id)
         where o.origin_country is not null and {_year_filter(selection, "o.origin_year")}
+        order by all
     """).df()
     # A researcher seen in one year only cannot show whether they stayed: not in the denominator.
     observable = persons[persons["last_year"] > persons["cohort"]].copy()

@@ -33,7 +33,9 @@ def _members(con: duckdb.DuckDBPyConnection, cohort: str) -> pd.DataFrame:
 
 def _eligible(con: duckdb.DuckDBPyConnection, members: pd.DataFrame) -> pd.DataFrame:
     """eligible / covered researcher-years per year of the members' person-years."""
-    years = con.execute("select person_id as unit, year, n_resolved from talent_population_years").df()
+    years = con.execute(
+        "select person_id as unit, year, n_resolved from talent_population_years order by all"
+    ).df()
     units = members[["unit", "year"]].drop_duplicates().merge(years, on=["unit", "year"])
     return (
         units.assign(covered=units["n_resolved"] > 0)
