@@ -8,8 +8,10 @@ every console message and exception, and screenshot one element at a time.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
+import math
 import os
 import queue
 import shutil
@@ -125,12 +127,22 @@ class Browser:
         return out
 
     def screenshot(self, clip: dict[str, float], png: Path) -> Path:
-        params = {"format": "png", "clip": {**clip, "scale": 1}, "captureBeyondViewport": True}
+        """A PNG of a region given in page coordinates. The viewport is set to the region's height and
+        scrolled to it (capturing beyond the viewport fails on pages taller than chromium's largest
+        texture, 16,384 px, which a long report is), then put back."""
+        height = math.ceil(clip["height"])
+        self.set_viewport(WIDTH, max(height, 1))
+        self.evaluate(f"window.scrollTo(0, {clip['y']})")
+        self.wait_for("new Promise(function (r) { requestAnimationFrame(function () { r(true); }); })")
+        params = {"format": "png", "clip": {**clip, "scale": 1}, "captureBeyondViewport": False}
         data = self.send("Page.captureScreenshot", params, timeout=120)["data"]
-        import base64
-
+        self.set_viewport(WIDTH, HEIGHT)
         png.write_bytes(base64.b64decode(data))
         return png
+
+    def set_viewport(self, width: int, height: int) -> None:
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+        self.send("Emulation.setDeviceMetricsOverride", metrics)
 
     def close(self) -> None:
         with contextlib.suppress(ProtocolError, OSError):
@@ -179,8 +191,7 @@ def launch(profile: Path | None = None, width: int = WIDTH, height: int = HEIGHT
     browser.session = attached["sessionId"]
     for domain in ("Page", "Runtime", "Log"):
         browser.send(f"{domain}.enable")
-    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
-    browser.send("Emulation.setDeviceMetricsOverride", metrics)
+    browser.set_viewport(width, height)
     browser.send("Page.addScriptToEvaluateOnNewDocument", {"source": FIRST_CHART_PROBE})
     return browser
 
@@ -204,8 +215,8 @@ Array.from(document.querySelectorAll("main > section[id]")).map(function (s) {
   return {id: s.id, x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height};
 })
 """
-# Chromium refuses captures taller than its largest texture; a longer section is taken in slices.
-MAX_SHOT_HEIGHT = 8000
+# A long section is taken in slices of at most this height (each a viewport of that height).
+MAX_SHOT_HEIGHT = 4000
 
 
 def section_gallery(browser: Browser, folder: Path, timeout: float = 60) -> list[Path]:

@@ -42,6 +42,7 @@ class Block:
     notes: str = ""
     series_notes: list[str] = field(default_factory=list)  # what the chart leaves out, and why
     venue_labels: list[str] = field(default_factory=list)  # selector options (first: all venues)
+    venue_table: str = ""  # the by-venue table the variants come from
     variants_json: str = ""  # {"variants": [{label, figure, notes}]} for the selector, embedded once
 
 
@@ -111,6 +112,7 @@ def _add_venue_variants(block: Block, chart: Chart, table: MetricTable | None, c
     if not variants:
         return
     block.venue_labels = [ALL_VENUES, *(v["label"] for v in variants)]
+    block.venue_table = table.name
     block.variants_json = figure_json({"variants": variants})
     block.notes = " ".join(filter(None, [block.notes, f"Venue groups from {table.name}."]))
 

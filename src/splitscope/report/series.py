@@ -61,9 +61,11 @@ def lead_rank(label: str) -> int:
     weight together) · 5 the rest · 6 anything unknown. `us_only`, `US · education` and `US-US` count as
     the US alone: two-letter words are country codes, longer words are not."""
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", label)]
-    # "cn_intl_no_us" is a paper without a US author: a code after "no" is absent, not present.
-    codes = [w for i, w in enumerate(words) if (len(w) == 2 or w == OTHER) and words[i - 1 : i] != ["no"]]
-    codes = [c for c in codes if c != "no"]
+    codes = [w for w in words if len(w) == 2 or w == OTHER]
+    if label.islower() and "_" in label:
+        # A category name such as "cn_intl_no_us" (papers without a US author): "no" negates the code
+        # after it. Upper-case labels are country codes, where NO is Norway.
+        codes = [w for i, w in enumerate(words) if w in codes and w != "no" and words[i - 1 : i] != ["no"]]
     us, cn = "us" in codes, "cn" in codes
     if "unknown" in words:
         return 6
@@ -91,13 +93,15 @@ def series_labels(frame: pd.DataFrame, color: list[str]) -> pd.Series:
 
 def pick_series(frame: pd.DataFrame, x: str, y: str, color: list[str], rules: Rules) -> Picked:
     frame = frame.assign(_label=series_labels(frame, color)).dropna(subset=[y])
-    n = rules.n or ("n" if "n" in frame.columns else None)
+    # A declared column the table lacks (renamed upstream) degrades to the defaults, not to an error.
+    n = rules.n if rules.n in frame.columns else ("n" if "n" in frame.columns else None)
     notes: list[str] = []
     frame = _drop_thin_points(frame, y, n, rules.min_n, notes)
     if frame.empty:
         return Picked(frame, [], n, notes)
     fold = _fold_kind(frame, x, y, n, rules.fold)
-    weight = rules.weight or next((c for c in WEIGHT_COLUMNS if c in frame.columns), None)
+    declared = rules.weight if rules.weight in frame.columns else None
+    weight = declared or next((c for c in WEIGHT_COLUMNS if c in frame.columns), None)
     x_order = None
     if not pd.api.types.is_numeric_dtype(frame[x]):
         frame = frame.assign(**{x: frame[x].astype(str)})
@@ -173,8 +177,9 @@ def _cap_groups(
     shown = frame[frame[key].astype(str).isin(kept)]
     folded = frame[frame[key].astype(str).isin(rest)]
     lead = sum(1 for k in kept if lead_rank(k) < LEAD_RANKS)
-    by = weight or "rows"
-    head = f"Drawn: {lead} {what} with the US or China, then the {len(kept) - lead} largest by {by}"
+    head = f"Drawn: {lead} {what} with the US or China"
+    if len(kept) > lead:
+        head += f", then the {len(kept) - lead} largest by {weight or 'rows'}"
     if fold == "sum" or (fold == "rate" and n is not None):
         other = _fold(folded, key, x, y, n, weight, fold)
         how = "summed" if fold == "sum" else f"pooled (weighted by {n})"
