@@ -109,7 +109,7 @@ def build_figure(chart: Chart, table: MetricTable, colours: dict[str, str] | Non
     axes = infer_axes(chart, frame)
     if chart.kind == "heatmap":
         return _heatmap(frame, axes)
-    rules = Rules(chart.weight, chart.n, chart.min_n, chart.max_series, chart.fold)
+    rules = Rules(chart.weight, chart.n, chart.min_n, chart.max_interval, chart.max_series, chart.fold)
     picked = pick_series(frame, axes.x, axes.y, axes.color, rules)
     if not picked.labels:
         raise ChartUnavailable("no group has enough data to draw: " + "; ".join(picked.notes))
@@ -228,9 +228,14 @@ def _heatmap(frame: pd.DataFrame, axes: Axes) -> Built:
         "z": [_plain(pd.Series(r)) for r in grid.to_numpy()],
         "x": [str(c) for c in grid.columns],
         "y": [str(i) for i in grid.index],
+        # Plotly's "Blues" runs dark to light; reversed, more (coverage) is darker. Shares span 0-1 so
+        # venue-years compare across charts.
         "colorscale": "Blues",
+        "reversescale": True,
         "hovertemplate": f"{row} %{{y}}<br>{axes.x} %{{x}}<br>{axes.y} %{{z:.3~g}}<extra></extra>",
     }
+    if grid.stack().between(0, 1).all():
+        trace.update(zmin=0, zmax=1)
     # Every row label shown (plotly thins category ticks otherwise), with room for each row.
     layout = {
         "xaxis": {"title": {"text": axes.x}, "type": "category"},

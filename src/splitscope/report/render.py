@@ -24,8 +24,8 @@ from splitscope.report.charts import LAYOUT, ChartUnavailable, build_figure, fig
 from splitscope.report.gather import Gathered, gather_tables
 from splitscope.report.headlines import compute_headlines
 from splitscope.report.missing import empty_section, provider_sentence
-from splitscope.report.quality import derived_quality_tables
-from splitscope.report.sections import EXPORT_ONLY_SUFFIXES, QUALITY_CHARTS, SECTIONS, Chart, Section
+from splitscope.report.quality import QUALITY_CHARTS, derived_quality_tables
+from splitscope.report.sections import EXPORT_ONLY_SUFFIXES, SECTIONS, Chart, Section
 from splitscope.selection import Selection
 
 QUALITY_PROVIDERS = ("store status",)
@@ -200,8 +200,10 @@ def _claim_view(result: ClaimResult, tables: dict[str, MetricTable], counter) ->
     table = tables.get(result.claim.table)
     if table is None or result.early is None or result.late is None:
         return view
+    # Every point the verdict used is drawn: no minimum n, no interval too wide.
+    claim = result.claim
     chart = Chart(
-        result.claim.table, "line", x=result.claim.x, y=result.claim.value, where=result.claim.where
+        claim.table, "line", x=claim.x, y=claim.value, where=claim.where, min_n=0, max_interval=None
     )
     try:
         built = build_figure(chart, table)

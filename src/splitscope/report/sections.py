@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from splitscope.report.series import MAX_SERIES, MIN_N
+from splitscope.report.series import MAX_INTERVAL, MAX_SERIES, MIN_N
 
 CHART_KINDS = ("line", "bar", "sankey", "heatmap", "table")
 
@@ -33,6 +33,7 @@ class Chart:
     weight: str | None = None
     n: str | None = None
     min_n: int = MIN_N
+    max_interval: float | None = MAX_INTERVAL  # None: draw every interval (a claim's evidence)
     max_series: int = MAX_SERIES
     fold: str = "auto"
     # A table with the same columns plus a leading `venue_group`: the page offers a venue selector.
@@ -345,46 +346,5 @@ SECTIONS: tuple[Section, ...] = (
                 caption="US and CN share of LLM papers, full counting",
             ),
         ),
-    ),
-)
-
-# Data quality: charts for the tables store status and the report's derived quality tables provide. Any
-# other status.* / eval.* / quality.* table is shown as a table after these.
-QUALITY_CHARTS: tuple[Chart, ...] = (
-    Chart("status.summary", "table", caption="The store: totals"),
-    Chart(
-        "status.venue_years",
-        "heatmap",
-        x="year",
-        y="share_with_affiliation",
-        color="venue",
-        caption="Share of authorships with an affiliation string, per venue-year",
-    ),
-    Chart(
-        "quality.country_coverage",
-        "heatmap",
-        x="year",
-        y="share_with_country",
-        color="venue",
-        caption="Share of accepted papers with a resolved author country, per venue-year",
-    ),
-    Chart(
-        "status.venue_years",
-        "heatmap",
-        x="year",
-        y="share_with_openreview_id",
-        color="venue",
-        caption="Share of authorships with an OpenReview id (the hard evidence person links rest on)",
-    ),
-    Chart(
-        "quality.researcher_country_coverage",
-        "line",
-        y="share_covered",
-        caption="Share of researcher-years with a resolved work country",
-    ),
-    Chart(
-        "status.venue_years",
-        "table",
-        caption="Sources read: papers, authorships and quarantine per venue-year",
     ),
 )

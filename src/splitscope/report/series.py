@@ -43,6 +43,7 @@ class Rules:
     weight: str | None = None  # ranks groups; inferred from WEIGHT_COLUMNS
     n: str | None = None  # the units a point is computed over; shown in the hover, checked against min_n
     min_n: int = MIN_N
+    max_interval: float | None = MAX_INTERVAL
     max_series: int = MAX_SERIES
     fold: str = "auto"  # sum | rate | none | auto (sum for composition shares, rate when n is known)
 
@@ -96,7 +97,7 @@ def pick_series(frame: pd.DataFrame, x: str, y: str, color: list[str], rules: Ru
     # A declared column the table lacks (renamed upstream) degrades to the defaults, not to an error.
     n = rules.n if rules.n in frame.columns else ("n" if "n" in frame.columns else None)
     notes: list[str] = []
-    frame = _drop_thin_points(frame, y, n, rules.min_n, notes)
+    frame = _drop_thin_points(frame, y, n, rules, notes)
     if frame.empty:
         return Picked(frame, [], n, notes)
     fold = _fold_kind(frame, x, y, n, rules.fold)
@@ -115,20 +116,20 @@ def pick_series(frame: pd.DataFrame, x: str, y: str, color: list[str], rules: Ru
 
 
 def _drop_thin_points(
-    frame: pd.DataFrame, y: str, n: str | None, min_n: int, notes: list[str]
+    frame: pd.DataFrame, y: str, n: str | None, rules: Rules, notes: list[str]
 ) -> pd.DataFrame:
-    before = set(frame["_label"])
+    before, min_n, max_interval = set(frame["_label"]), rules.min_n, rules.max_interval
     if n is not None and min_n > 0:
         thin = frame[n] < min_n
         if thin.any():
             notes.append(f"Not drawn: {int(thin.sum())} points counted over fewer than {min_n} ({n}).")
             frame = frame[~thin]
     low, high = f"{y}_ci_low", f"{y}_ci_high"
-    if {low, high} <= set(frame.columns) and _unit_scale(frame[y]):
-        wide = (frame[high] - frame[low]) > MAX_INTERVAL
+    if max_interval is not None and {low, high} <= set(frame.columns) and _unit_scale(frame[y]):
+        wide = (frame[high] - frame[low]) > max_interval
         if wide.any():
             notes.append(
-                f"Not drawn: {int(wide.sum())} points whose 95% interval is wider than {MAX_INTERVAL}."
+                f"Not drawn: {int(wide.sum())} points whose 95% interval is wider than {max_interval}."
             )
             frame = frame[~wide]
     gone = before - set(frame["_label"])
