@@ -13,6 +13,7 @@ from synthetic_tables import FILTERS, SMALL_COUNTRIES, VENUE_GROUPS, synthetic_g
 
 from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.report.assets import BUNDLE, bundle_source, plotly_bundle
+from splitscope.report.blocks import reader_order
 from splitscope.report.render import render_report
 from splitscope.selection import Selection
 
@@ -141,3 +142,17 @@ def test_the_inlined_bundle_is_the_recorded_one():
         plotly_bundle().startswith("/*! plotly.js v4.1.1 partial bundle")
         and "MIT License" in plotly_bundle()[:600]
     )
+
+
+def test_country_tables_list_us_and_china_first():
+    frame = pd.DataFrame(
+        {
+            "origin_country": ["AE", "AM", "CN", "US", "US", "DE"],
+            "work_country": ["AE", "AM", "US", "US", "CN", "DE"],
+            "researchers": [15, 1, 300, 5000, 200, 400],
+        }
+    )
+    ordered = reader_order(frame)
+    # US and CN together first (by weight), then the US alone, then the rest by weight.
+    assert ordered["origin_country"].tolist() == ["CN", "US", "US", "DE", "AE", "AM"]
+    assert ordered["researchers"].tolist() == [300, 200, 5000, 400, 15, 1]

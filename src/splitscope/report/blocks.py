@@ -16,6 +16,7 @@ from splitscope.report.charts import MAX_TABLE_ROWS, ChartUnavailable, build_fig
 from splitscope.report.gather import Gathered
 from splitscope.report.missing import chart_missing
 from splitscope.report.sections import Chart
+from splitscope.report.series import WEIGHT_COLUMNS, lead_rank, series_labels
 
 VENUE_COLUMN = "venue_group"
 ALL_VENUES = "all venues"
@@ -149,4 +150,18 @@ def table_or_chart(table: MetricTable, counter: Iterator[int]) -> Block:
             return block
         except ChartUnavailable:
             pass
-    return fill_table(block, frame)
+    return fill_table(block, reader_order(frame))
+
+
+def reader_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a country table as the charts order their series: the US and China first, then by
+    weight (a table of the first 50 rows should not open on Armenia and Bulgaria)."""
+    countries = [
+        c for c in frame.columns if "country" in str(c) and not pd.api.types.is_numeric_dtype(frame[c])
+    ]
+    if not countries or frame.empty:
+        return frame
+    labels = series_labels(frame, countries)
+    weight = next((c for c in WEIGHT_COLUMNS if c in frame.columns), None)
+    keys = pd.DataFrame({"rank": labels.map(lead_rank), "size": -frame[weight] if weight else 0})
+    return frame.loc[keys.sort_values(["rank", "size"], kind="stable").index]
