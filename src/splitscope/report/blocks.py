@@ -100,7 +100,8 @@ def _add_venue_variants(block: Block, chart: Chart, table: MetricTable | None, c
         return
     groups = [str(g) for g in table.frame[VENUE_COLUMN].dropna().unique()]
     groups.sort(key=lambda g: (VENUE_ORDER.index(g) if g in VENUE_ORDER else len(VENUE_ORDER), g))
-    variants = []
+    variants: list[dict[str, Any]] = []
+    labels: list[str] = []
     for group in groups:
         rows = table.frame[table.frame[VENUE_COLUMN].astype(str) == group].drop(columns=VENUE_COLUMN)
         try:
@@ -110,9 +111,10 @@ def _add_venue_variants(block: Block, chart: Chart, table: MetricTable | None, c
         except ChartUnavailable:
             continue  # a venue with nothing drawable is simply not offered
         variants.append({"label": group, "figure": built.figure, "notes": built.notes})
+        labels.append(group)
     if not variants:
         return
-    block.venue_labels = [ALL_VENUES, *(v["label"] for v in variants)]
+    block.venue_labels = [ALL_VENUES, *labels]
     block.venue_table = table.name
     block.variants_json = figure_json({"variants": variants})
     block.notes = " ".join(filter(None, [block.notes, f"Venue groups from {table.name}."]))
