@@ -138,7 +138,8 @@ def test_sankey_keeps_us_china_and_folds_the_rest():
     assert sources[:2] == ["US (first observed)", "CN (first observed)"]
     assert sources[-1] == "other (first observed)"  # "unknown" is folded too: it is not a place
     assert sum(trace["link"]["value"]) == pytest.approx(frame["researchers"].sum())  # nothing lost
-    assert notes[0].startswith("32 smaller origins summed as “other”")  # 40 Z + unknown - 9 kept
+    # 43 origins (US, CN, 40 Z, unknown): 11 named, 32 summed.
+    assert notes[0] == "Drawn: 11 origins, the US and China always; 32 smaller origins summed as “other”."
 
 
 def test_sankey_with_few_countries_has_no_other():

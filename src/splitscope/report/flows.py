@@ -37,9 +37,13 @@ def sankey_figure(frame: pd.DataFrame) -> tuple[dict[str, Any], list[str]]:
     kept_sources = _largest(links, source, value)
     kept_targets = _largest(links, target, value)
     for side, column, kept in (("origins", source, kept_sources), ("destinations", target, kept_targets)):
-        folded = links[column].nunique() - len([k for k in kept if k != OTHER])
+        named = [k for k in kept if k != OTHER]
+        folded = links[column].nunique() - len(named)
         if folded > 0:
-            notes.append(f"{folded} smaller {side} summed as “other” (the US and China always shown)")
+            notes.append(
+                f"Drawn: {len(named)} {side}, the US and China always; "
+                f"{folded} smaller {side} summed as “other”."
+            )
     links = links.assign(
         _from=links[source].where(links[source].isin(kept_sources), OTHER),
         _to=links[target].where(links[target].isin(kept_targets), OTHER),
