@@ -47,12 +47,23 @@ class Block:
     variants_json: str = ""  # {"variants": [{label, figure, notes}]} for the selector, embedded once
 
 
-def format_filters(filters: dict[str, Any]) -> str:
+# A filter listing more values than this (the gated-out venue-years) is shown by count and first values:
+# the full list is in the table's CSV/JSON and in the venue-years tables of the Data quality section.
+LONG_FILTER = 6
+
+
+def format_filters(filters: dict[str, Any] | None) -> str:
     if not filters:
         return "none"
     parts = []
     for key, value in filters.items():
-        shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        if isinstance(value, list | tuple) and len(value) > LONG_FILTER:
+            first = ", ".join(map(str, value[:3]))
+            shown = f"{len(value)} ({first}, … all in the table's JSON and under Data quality)"
+        elif isinstance(value, list | tuple):
+            shown = ", ".join(map(str, value))
+        else:
+            shown = str(value)
         parts.append(f"{key}={shown}")
     return "; ".join(parts)
 

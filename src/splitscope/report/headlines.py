@@ -17,6 +17,7 @@ import pandas as pd
 
 from splitscope.analysis.claims import ClaimResult, select_rows
 from splitscope.analysis.metric_table import MetricTable
+from splitscope.report.blocks import format_filters
 from splitscope.report.sections import HEADLINES, Headline
 
 
@@ -41,7 +42,7 @@ def compute_headlines(tables: dict[str, MetricTable], claims: list[ClaimResult])
             f"{_fmt(result.late.estimate, True)} in {_span(result.late)}."  # type: ignore[union-attr]
         )
         views.append(
-            HeadlineView(text, result.claim.table, _filters(result.filters), _coverage(result.coverage))
+            HeadlineView(text, result.claim.table, format_filters(result.filters), _coverage(result.coverage))
         )
     return views
 
@@ -79,7 +80,7 @@ def _headline(
             f"({_venues(venue_sets.get(early))} vs {_venues(venue_sets.get(late))})."
         )
     text += panel
-    return HeadlineView(text, table.name, _filters(table.filters), _coverage(table.coverage.to_dict()))
+    return HeadlineView(text, table.name, format_filters(table.filters), _coverage(table.coverage.to_dict()))
 
 
 def _is_chained(rows: pd.DataFrame) -> bool:
@@ -139,12 +140,6 @@ def _fmt(value: float, percent: bool) -> str:
 def _span(window) -> str:
     start, end = int(window.x_from), int(window.x_to)
     return str(start) if start == end else f"{start}–{end}"
-
-
-def _filters(filters: dict | None) -> str:
-    if not filters:
-        return "none"
-    return "; ".join(f"{k}={v}" for k, v in filters.items())
 
 
 def _coverage(coverage: dict | None) -> str:
