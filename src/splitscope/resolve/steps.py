@@ -4,7 +4,9 @@
 2. resolve_profile_institutions: the same resolver on OpenReview profile history entries.
 3. profile_career_evidence: dated profile entries for authorships whose paper prints no affiliation.
 4. link_persons: authorships → persons.
-5. education_origin: country of the first bachelor-level degree, per linked person.
+5. site_continuity: a multi-site organisation printed without a site takes the same person's site of it in
+   the nearest years, when their papers give one (needs persons; resolve/sites.py).
+6. education_origin: country of the first bachelor-level degree, per linked person.
 
 Each step takes what it reads as arguments (the store, the resolver): nothing comes from a global.
 """
@@ -18,6 +20,7 @@ from splitscope.resolve.affiliations.step import resolve_affiliations
 from splitscope.resolve.persons.step import link_persons
 from splitscope.resolve.profiles.education_origin import compute_education_origin
 from splitscope.resolve.profiles.history import HistoryAnswer, apply_profile_evidence, resolve_profile_history
+from splitscope.resolve.sites import apply_site_continuity
 
 
 def resolve_profile_institutions(con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver) -> None:
@@ -35,6 +38,7 @@ def run_post_ingest_steps(con: duckdb.DuckDBPyConnection, resolver: AffiliationR
         ("resolve_profile_institutions", lambda: resolve_profile_institutions(con, resolver)),
         ("profile_career_evidence", lambda: apply_profile_evidence(con)),
         ("link_persons", lambda: link_persons(con)),
+        ("site_continuity", lambda: apply_site_continuity(con)),
         ("education_origin", lambda: compute_education_origin(con)),
     )
     for _name, step in steps:

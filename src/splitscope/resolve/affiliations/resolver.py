@@ -284,25 +284,9 @@ class AffiliationResolver:
         if not weak:
             return answer
         org = self._domain_org(domain)
-        if org is not None and org.country and answer.org_id is not None and answer.country is not None:
-            if answer.org_id != org.id and self.registry.family(org.id) == self.registry.family(answer.org_id):
-                # 'IBM Research' with cn.ibm.com: the e-mail names the site the string left out
-                return Resolution(
-                    org.id, org.country, org.sector, "domain", CONFIDENCE["domain institution"],
-                    f"{answer.evidence}; e-mail domain {domain} → site {org.id}", answer.normalised,
-                )  # fmt: skip
-        if org is not None and (org.country or (answer.country is None and org.default_country)):
-            if answer.org_id is None or answer.org_id == org.id or answer.country is None:
-                if org.country is None:  # microsoft.com says Microsoft, not which of its sites
-                    return Resolution(
-                        org.id, org.default_country, org.sector, "default", CONFIDENCE["alias, multi-site default"],
-                        f"e-mail domain {domain} → {org.id}; multi-site, no location: default "
-                        f"{org.default_country}", answer.normalised,
-                    )  # fmt: skip
-                return Resolution(
-                    org.id, org.country, org.sector, "domain", CONFIDENCE["domain institution"],
-                    f"e-mail domain {domain} → {org.id}", answer.normalised,
-                )  # fmt: skip
+        by_org = self._domain_org_answer(answer, org, domain) if org is not None else None
+        if by_org is not None:
+            return by_org
         country, rule = tld_country(domain)
         if country is None:
             return answer
@@ -314,6 +298,33 @@ class AffiliationResolver:
         # A multi-site organisation named without a location keeps its default: an e-mail TLD says where
         # the person studied or used to work more often than which site of the company they are at.
         return answer
+
+    def _domain_org_answer(self, answer: Resolution, org: Org, domain: str) -> Resolution | None:
+        """The e-mail domain's organisation, when it may speak for a string that said nothing or only a
+        multi-site default; None when it may not."""
+        named = answer.org_id
+        if org.country and named and answer.country and named != org.id:
+            if self.registry.family(org.id) != self.registry.family(named):
+                return None  # another employer's e-mail never overrides the named organisation
+            # 'IBM Research' with cn.ibm.com: the e-mail names the site the string left out
+            return Resolution(
+                org.id, org.country, org.sector, "domain", CONFIDENCE["domain institution"],
+                f"{answer.evidence}; e-mail domain {domain} → site {org.id}", answer.normalised,
+            )  # fmt: skip
+        if answer.country is not None and (named != org.id or not org.country):
+            return None
+        if org.country is None:  # microsoft.com says Microsoft, not which of its sites
+            if org.default_country is None:
+                return None
+            return Resolution(
+                org.id, org.default_country, org.sector, "default", CONFIDENCE["alias, multi-site default"],
+                f"e-mail domain {domain} → {org.id}; multi-site, no location: default {org.default_country}",
+                answer.normalised,
+            )  # fmt: skip
+        return Resolution(
+            org.id, org.country, org.sector, "domain", CONFIDENCE["domain institution"],
+            f"e-mail domain {domain} → {org.id}", answer.normalised,
+        )  # fmt: skip
 
     def _domain_org(self, domain: str) -> Org | None:
         for suffix in domain_suffixes(domain):

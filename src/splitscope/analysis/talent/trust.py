@@ -1,0 +1,29 @@
+"""Which attributions a career claim may rest on (issue 16; docs/talent.md, "Moves you can trust").
+
+A move, a return, retention, a flow and the first-observed origin are claims about one person's country, so a
+single wrong attribution makes them wrong. They use only attributions at or above MOVE_MIN_CONFIDENCE. The
+resolver states its confidences in the order of the precision each evidence pattern measured on the tuning
+half of the labelled venues (docs/affiliations.md, "Confidence"): every pattern at 0.85 or above measured at
+least 0.99; below it are a multi-site organisation's default country (a guess: where the guess can be
+checked, the person's own site agrees with it about half the time), an e-mail country-code TLD (0.86-0.91),
+a fuzzy name match (0.96), a single institution overridden by a place in the string (0.92, mostly two
+institutions in one string), one-sided site continuity (0.97) and dated OpenReview profile entries (not
+measurable against paper labels). Work shares still use every attribution with a country: an error there
+moves a fraction of one researcher-year, not a whole career.
+
+Kept in analysis (it reads only the store's columns) because analysis may not import resolve.
+"""
+
+from __future__ import annotations
+
+MOVE_MIN_CONFIDENCE = 0.85
+
+# Why an attribution is not trusted, first matching reason wins; NULL when it is trusted. Reads the columns
+# of authorship_affiliations (method, org_id, confidence).
+DISTRUST_REASON_SQL = f"""case
+    when confidence >= {MOVE_MIN_CONFIDENCE} then null
+    when method = 'default' then 'multi_site_default'
+    when method = 'domain' and org_id is null then 'tld_guess'
+    else 'low_confidence' end"""
+
+DROP_REASONS = ("multi_site_default", "tld_guess", "low_confidence", "other")
