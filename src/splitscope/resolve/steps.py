@@ -1,6 +1,8 @@
 """The steps `splitscope build` runs after ingestion (and `openreview fetch` after loading), in order.
 
-1. resolve_affiliations: every distinct affiliation string / e-mail domain → organisation and country.
+1. resolve_affiliations: every distinct affiliation string / e-mail domain → organisation and country;
+   source_agreement: where the two scrapes of one paper disagree about the country, the year cannot carry a
+   career claim (resolve/affiliations/agreement.py).
 2. resolve_profile_institutions: the same resolver on OpenReview profile history entries.
 3. profile_career_evidence: dated profile entries for authorships whose paper prints no affiliation.
 4. link_persons: authorships → persons.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import duckdb
 
+from splitscope.resolve.affiliations.agreement import mark_source_disagreements
 from splitscope.resolve.affiliations.resolver import AffiliationResolver
 from splitscope.resolve.affiliations.step import resolve_affiliations
 from splitscope.resolve.persons.step import link_persons
@@ -35,6 +38,7 @@ def run_post_ingest_steps(con: duckdb.DuckDBPyConnection, resolver: AffiliationR
     """Resolution, linkage and what derives from them, in order; each is idempotent. Returns their names."""
     steps = (
         ("resolve_affiliations", lambda: resolve_affiliations(con, resolver)),
+        ("source_agreement", lambda: mark_source_disagreements(con, resolver)),
         ("resolve_profile_institutions", lambda: resolve_profile_institutions(con, resolver)),
         ("profile_career_evidence", lambda: apply_profile_evidence(con)),
         ("link_persons", lambda: link_persons(con)),
