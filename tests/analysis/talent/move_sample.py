@@ -69,9 +69,7 @@ def still_produced(con: duckdb.DuckDBPyConnection, move: SampledMove, detail: pd
         & (detail.to_country == move.to_country)
     ]
     later = set(move.to_ids) | set(move.confirm_ids)
-    return any(
-        row.year == move.year or set(row.to_authorship_ids) <= later for row in mine.itertuples()
-    )
+    return any(row.year == move.year or set(row.to_authorship_ids) <= later for row in mine.itertuples())
 
 
 def score(con: duckdb.DuckDBPyConnection, detail: pd.DataFrame, sample: list[SampledMove]) -> dict[str, Any]:
