@@ -74,6 +74,7 @@ class Resolution:
     confidence: float
     evidence: str
     normalised: str = ""
+    shared_by: tuple[str, ...] = ()  # an alias several organisations carry, left undecided: their ids
 
     @property
     def known(self) -> bool:
@@ -215,7 +216,10 @@ class AffiliationResolver:
                 country = place or shared
                 why = f"alias '{alias}' is shared by {', '.join(o.id for o in orgs)}"
                 if country is None:
-                    return Resolution(None, None, None, "unknown", 0.0, why + "; no location decides", norm)
+                    ids = tuple(o.id for o in orgs)
+                    return Resolution(
+                        None, None, None, "unknown", 0.0, why + "; no location decides", norm, ids
+                    )
                 method = "location" if place else "alias"
                 return Resolution(None, country, None, method, CONFIDENCE["location"], why, norm)
         org = orgs[0]
@@ -303,6 +307,8 @@ class AffiliationResolver:
         """The e-mail domain's organisation, when it may speak for a string that said nothing or only a
         multi-site default; None when it may not."""
         named = answer.org_id
+        if answer.shared_by and org.id not in answer.shared_by:
+            return None  # the e-mail may decide which of them the name means, not name a third organisation
         if org.country and named and answer.country and named != org.id:
             if self.registry.family(org.id) != self.registry.family(named):
                 return None  # another employer's e-mail never overrides the named organisation
