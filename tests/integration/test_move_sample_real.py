@@ -1,7 +1,7 @@
 """Move precision on the hand-checked sample (tests/analysis/talent/data/move_sample.tsv), for the moves the
 current code produces on the full store built from ../shared/data.
 
-The sample was drawn from the pre-issue-16 store (71 true, 23 false, 6 unsupported; precision 0.71 there).
+The sample was drawn from the pre-issue-16 store (71 true, 17 false, 12 unsupported; precision 0.71 there).
 A sampled move the current code no longer produces counts as removed: precision is over the moves still
 produced, recall over the 71 true ones. The store is built once per run with the same `build` the CLI runs
 (all venues; several minutes). SPLITSCOPE_MOVE_SAMPLE_STORE may name a store `splitscope build --venues all`
@@ -63,8 +63,13 @@ def test_no_us_cn_move_rests_on_a_default_or_a_low_confidence_attribution(full_s
         for i in getattr(row, column)
     ]
     full_store.executemany("insert into focus_sides values (?, ?)", sides)
-    weak = full_store.execute("""
-        select count(*) from focus_sides s join authorship_affiliations aa using (authorship_id)
-        where aa.country = s.country and (aa.method = 'default' or aa.confidence < 0.85)
+    # every authorship a move cites has a trusted attribution in the country it is cited for (it may carry an
+    # untrusted one beside it, e.g. a second affiliation printed without a site: that one is not what counts)
+    unsupported = full_store.execute("""
+        select count(*) from focus_sides s
+        where not exists (
+            select 1 from authorship_affiliations aa
+            where aa.authorship_id = s.authorship_id and aa.country = s.country
+              and aa.method <> 'default' and aa.confidence >= 0.85)
     """).fetchone()[0]
-    assert weak == 0
+    assert unsupported == 0
