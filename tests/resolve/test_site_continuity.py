@@ -55,7 +55,7 @@ def filled(store):
             )
             store.execute(
                 "insert into authorship_affiliations "
-                "values (?, 1, ?, ?, 'company', 1.0, ?, ?, 'paperlists:x')",
+                "values (?, 1, ?, ?, 'company', 1.0, ?, ?, 'paperlists:x', 'paper')",
                 [authorship, org, country, method, confidence],
             )
             ids.setdefault(person, []).append(authorship)

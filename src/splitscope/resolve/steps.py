@@ -20,10 +20,11 @@ import duckdb
 from splitscope.resolve.affiliations.agreement import mark_source_disagreements
 from splitscope.resolve.affiliations.resolver import AffiliationResolver
 from splitscope.resolve.affiliations.step import resolve_affiliations
-from splitscope.resolve.persons.step import link_persons
+from splitscope.resolve.persons.step import LinkStats, link_persons
 from splitscope.resolve.profiles.education_origin import compute_education_origin
 from splitscope.resolve.profiles.history import HistoryAnswer, apply_profile_evidence, resolve_profile_history
 from splitscope.resolve.sites import apply_site_continuity
+from splitscope.store.state import write_state
 
 
 def resolve_profile_institutions(con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver) -> None:
@@ -34,6 +35,15 @@ def resolve_profile_institutions(con: duckdb.DuckDBPyConnection, resolver: Affil
     resolve_profile_history(con, answer)
 
 
+def link_and_record(con: duckdb.DuckDBPyConnection) -> LinkStats:
+    """Link persons and remember how the current persons were made (a link that changed nothing keeps
+    what the last one said), so `status` can say whether they differ from a clean build's by design."""
+    stats = link_persons(con)
+    if stats.mode in ("full", "incremental"):
+        write_state(con, "persons_link", stats.mode)
+    return stats
+
+
 def run_post_ingest_steps(con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver) -> list[str]:
     """Resolution, linkage and what derives from them, in order; each is idempotent. Returns their names."""
     steps = (
@@ -41,7 +51,7 @@ def run_post_ingest_steps(con: duckdb.DuckDBPyConnection, resolver: AffiliationR
         ("source_agreement", lambda: mark_source_disagreements(con, resolver)),
         ("resolve_profile_institutions", lambda: resolve_profile_institutions(con, resolver)),
         ("profile_career_evidence", lambda: apply_profile_evidence(con)),
-        ("link_persons", lambda: link_persons(con)),
+        ("link_persons", lambda: link_and_record(con)),
         ("site_continuity", lambda: apply_site_continuity(con)),
         ("education_origin", lambda: compute_education_origin(con)),
     )

@@ -136,3 +136,14 @@ def test_retention_and_origin_follow_the_rule(built):
     origin = dict(con.execute("select person_id, origin_country from talent_origin").fetchall())
     assert origin[_person(con, ids["msr_default"][0])] == "CN"
     assert origin[_person(con, ids["msra_stayer"][0])] == "CN"
+
+
+def test_under_the_hq_basis_a_company_without_a_site_is_no_guess(built):
+    con, ids, _ = built
+    hq = talent_tables(con, Selection(years=(2010, 2020), country_basis="hq"), resamples=50)
+    detail = hq["talent.moves_detail"].frame
+    moved = set(detail.person_id)
+    # Tsinghua, then Microsoft (headquartered in the US whichever site): a CN->US move under hq
+    assert _person(con, ids["msr_default"][0]) in moved
+    # Microsoft Research Asia is Microsoft under hq: US throughout, no move
+    assert _person(con, ids["msra_stayer"][0]) not in moved

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from splitscope.analysis.affiliation_rows import affiliation_rows_sql
 from splitscope.analysis.bootstrap import bootstrap_category_shares
 from splitscope.analysis.metric_table import Coverage, MetricTable
-from splitscope.analysis.talent.trust import DISTRUST_REASON_SQL
+from splitscope.analysis.talent.trust import distrust_reason_sql
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 
@@ -40,6 +41,8 @@ class CareerOptions:
     selection: Selection = Selection()
     cohort: str = "all"  # 'all' authors, or 'top': persons with a top-tier (oral/spotlight/...) paper
     accepted_only: bool = True
+    # Venue-years that pass the coverage gate (analysis.coverage); None counts every selected venue-year.
+    gated: frozenset[tuple[str, int]] | None = None
 
     def __post_init__(self) -> None:
         if self.cohort not in COHORTS:
@@ -95,13 +98,21 @@ def build_careers(con: duckdb.DuckDBPyConnection, options: CareerOptions) -> Non
     _require_linkage(con)
     accepted = "p.accepted" if options.accepted_only else "true"
     selection = options.selection.sql("p.venue", "p.year")
+    if options.gated is not None:
+        # A venue-year below the coverage gate adds no one to the counted population; its papers still
+        # inform careers (a resolved affiliation is evidence wherever it was printed).
+        gated = pd.DataFrame(sorted(options.gated), columns=["venue", "year"]).astype({"year": "int32"})
+        con.execute("create or replace temp table talent_gated (venue varchar, year integer)")
+        if len(gated):
+            con.from_df(gated).insert_into("talent_gated")
+        selection += " and exists (select 1 from talent_gated g where g.venue = p.venue and g.year = p.year)"
     con.execute(f"""
         create or replace temp table talent_facts as
         with aff as (
             select authorship_id, org_id, country, sector,
                    weight / sum(weight) over (partition by authorship_id) as weight,
-                   {DISTRUST_REASON_SQL} as distrust
-            from authorship_affiliations
+                   {distrust_reason_sql(options.selection.country_basis)} as distrust
+            from ({affiliation_rows_sql(options.selection)})
             where country is not null and weight > 0
         )
         select a.authorship_id, p.paper_id, p.venue, p.year, p.top_tier, ({selection}) as in_selection,

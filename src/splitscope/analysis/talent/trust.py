@@ -18,12 +18,22 @@ from __future__ import annotations
 
 MOVE_MIN_CONFIDENCE = 0.85
 
-# Why an attribution is not trusted, first matching reason wins; NULL when it is trusted. Reads the columns
-# of authorship_affiliations (method, org_id, confidence).
-DISTRUST_REASON_SQL = f"""case
-    when confidence >= {MOVE_MIN_CONFIDENCE} then null
+
+def distrust_reason_sql(country_basis: str = "site") -> str:
+    """Why an attribution is not trusted, first matching reason wins; NULL when it is trusted. Reads the
+    columns of the affiliation rows (method, org_id, confidence). Under the `hq` country basis a multi-site
+    organisation's row is not a guess: its country is the organisation's headquarters whichever site the
+    person is at (analysis/affiliation_rows.py)."""
+    hq = (
+        "when method in ('default', 'site_continuity') and org_id is not null then null"
+        if country_basis == "hq"
+        else ""
+    )
+    return f"""case
+    when confidence >= {MOVE_MIN_CONFIDENCE} then null {hq}
     when method = 'default' then 'multi_site_default'
     when method = 'domain' and org_id is null then 'tld_guess'
     else 'low_confidence' end"""
+
 
 DROP_REASONS = ("multi_site_default", "tld_guess", "low_confidence", "other")

@@ -241,7 +241,8 @@ def work_stage_a(filter_sql: str, venue_sql: str, source_id: str) -> list[Step]:
                     FROM work_institution_items ANTI JOIN has_raw USING (authorship_id)
                     WHERE {fold("item.display_name")} <> '')
                 SELECT file, line_no, authorship_id, mention_order, affiliation, {sid} AS source_id,
-                       source_field, CAST(NULL AS VARCHAR) AS country_label
+                       source_field, CAST(NULL AS VARCHAR) AS country_label,
+                       'openalex' AS basis
                 FROM (SELECT * FROM raw UNION ALL SELECT * FROM inst) AS m""",
         ),
     ]
