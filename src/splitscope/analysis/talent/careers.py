@@ -112,7 +112,7 @@ def build_careers(con: duckdb.DuckDBPyConnection, options: CareerOptions) -> Non
             select authorship_id, org_id, country, sector,
                    weight / sum(weight) over (partition by authorship_id) as weight,
                    {distrust_reason_sql(options.selection.country_basis)} as distrust
-            from ({affiliation_rows_sql(options.selection)})
+            from ({affiliation_rows_sql(options.selection)}) r
             where country is not null and weight > 0
         )
         select a.authorship_id, p.paper_id, p.venue, p.year, p.top_tier, ({selection}) as in_selection,
