@@ -93,8 +93,13 @@ class Clustering:
         return True
 
     def apply_pairs(self, pairs: pd.DataFrame, threshold: float, unique_id: str = "authorship_id") -> int:
+        # Most probable first; ties (every pair with the same comparison levels has the same probability)
+        # in id order. Splink returns pairs in whatever order DuckDB's threads finish, and the greedy
+        # union's result depends on the order (which of two conflicting unions is refused).
         strong = pairs[pairs["match_probability"] >= threshold].sort_values(
-            "match_probability", ascending=False
+            ["match_probability", f"{unique_id}_l", f"{unique_id}_r"],
+            ascending=[False, True, True],
+            kind="stable",
         )
         left = strong[f"{unique_id}_l"].map(self.index)
         right = strong[f"{unique_id}_r"].map(self.index)

@@ -32,6 +32,7 @@ from splitscope.resolve.persons.model import (
     PREDICTION_BLOCKS,
     RECORDS,
     Stage,
+    model_json,
     predict,
     prior_from_names,
     scored_pairs,
@@ -198,7 +199,7 @@ def _score(
             # Splink refuses a model EM cannot fit (a level never seen among matches gets m = 0 on a small
             # file): unsure, so this stage links nothing and the hard ids (and the other stage) decide.
             return empty, None, f"{stage.name} stage not trained: {str(exc)[:160]}"
-        return scored_pairs(predict(linker), unique_id), json.dumps(linker.misc.save_model_to_json()), None
+        return scored_pairs(predict(linker), unique_id), model_json(linker), None
     if not new:
         return empty, model, None
     ids = table.column(unique_id).to_pylist()

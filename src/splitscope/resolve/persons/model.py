@@ -14,7 +14,10 @@ u from random pairs, m by expectation maximisation on blocked pairs.
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -195,15 +198,45 @@ def prior_from_names(names: pd.Series) -> float:
 
 
 def train(table: Any, prior: float, stage: Stage = RECORDS, max_pairs: float = 1e6, seed: int = 7) -> Linker:
-    """Train on samples (u: random pairs; m: EM on sampled blocked pairs): cost stays flat as data grows."""
+    """Train on samples (u: random pairs; m: EM on sampled blocked pairs): cost stays flat as data grows.
+
+    Splink samples by a hash of the unique id (the same rows every run), but EM sums floating-point
+    expectations over agreement patterns, and a multi-threaded DuckDB hands those rows over in a
+    different order every run: m-values then differ in the last bits, and so do probabilities. Training
+    runs on one thread (it is small: at most `max_pairs` pairs), so the same records give the same model.
+    """
     # Splink warns about levels EM cannot train on a sample (e.g. near-miss names inside exact-name
     # blocks); those levels keep their defaults, which is expected here, so only errors are shown.
     logging.getLogger("splink").setLevel(logging.ERROR)
     linker = Linker(table, stage.settings(prior), log_level=logging.ERROR)
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    for rule in stage.em_blocks:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=max_pairs)
+    with one_thread(linker):
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+        for rule in stage.em_blocks:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=max_pairs)
     return linker
+
+
+@contextmanager
+def one_thread(linker: Linker) -> Iterator[None]:
+    """DuckDB on one thread for the duration (other backends: unchanged)."""
+    con = getattr(linker._db_api, "_con", None)
+    if linker._db_api.sql_dialect.sql_dialect_str != "duckdb" or con is None:
+        yield
+        return
+    threads = con.execute("select current_setting('threads')").fetchall()[0][0]
+    con.execute("set threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"set threads = {int(threads)}")
+
+
+def model_json(linker: Linker) -> str:
+    """The trained settings as stored. Splink names each linker with a random id (for its cache tables);
+    it is dropped so the same model is the same text."""
+    settings = linker.misc.save_model_to_json()
+    settings.pop("linker_uid", None)
+    return json.dumps(settings, sort_keys=True)
 
 
 def predict(linker: Linker, floor: float = 0.5) -> Any:

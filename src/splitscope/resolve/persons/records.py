@@ -70,12 +70,17 @@ select k.authorship_id, k.paper_id, p.year, p.venue, k.name_norm,
        k.abbreviated, k.unlinkable,
        k.domains, aff.org_id, nullif(aff.orgs, []) as orgs, nullif(aff.countries, []) as countries,
        coalesce(k.openreview_key, 'orcid:' || k.orcid) as hard_id,
-       list_filter(list(k.name_key) over (partition by k.paper_id), lambda x: x <> k.name_key) as coauthors,
-       list_distinct(list_concat(
-           list_filter(string_split(regexp_replace(lower(p.title), '[^a-z ]', ' ', 'g'), ' '),
-                       lambda w: length(w) >= 6),
-           coalesce(list_transform(p.keywords, lambda w: lower(w)), [])))[1:16] as topic_words
-from keyed k join papers p using (paper_id)
+       list_sort(list_filter(list(k.name_key) over (partition by k.paper_id), lambda x: x <> k.name_key))
+           as coauthors,
+       -- the first 16 distinct words in title-then-keyword order (list_distinct keeps no order)
+       list_filter(p.words, lambda w, i: list_position(p.words, w) = i)[1:16] as topic_words
+from keyed k join (
+    select paper_id, year, venue, list_concat(
+               list_filter(string_split(regexp_replace(lower(title), '[^a-z ]', ' ', 'g'), ' '),
+                           lambda w: length(w) >= 6),
+               coalesce(list_transform(keywords, lambda w: lower(w)), [])) as words
+    from papers
+) p using (paper_id)
 left join aff using (authorship_id)
 where k.name_norm <> ''
 """
