@@ -37,7 +37,9 @@ from splitscope.resolve.persons.model import (
     prior_from_names,
     scored_pairs,
     train,
+    use_name_frequencies,
 )
+from splitscope.resolve.persons.name_frequency import name_frequencies
 from splitscope.store.db import quiet
 
 # Chosen on data (docs/persons.md): B-cubed precision/recall on authorships whose OpenReview ids were
@@ -194,7 +196,9 @@ def _score(
             return empty, None, None
         names = table.column("name_norm").to_pandas()
         try:
-            linker = train(_register(api_factory(), table), prior_from_names(names), stage)
+            linker = train(
+                _register(api_factory(), table), prior_from_names(names), stage, name_frequencies(table)
+            )
         except ValueError as exc:
             # Splink refuses a model EM cannot fit (a level never seen among matches gets m = 0 on a small
             # file): unsure, so this stage links nothing and the hard ids (and the other stage) decide.
@@ -212,6 +216,7 @@ def _score(
         {"blocking_rule": f"{rule} and (l.is_new or r.is_new)", "sql_dialect": "duckdb"} for rule in blocks
     ]
     linker = Linker(_register(api_factory(), flagged), settings, log_level=40)
+    use_name_frequencies(linker, name_frequencies(table))
     return scored_pairs(predict(linker), unique_id), model, None
 
 

@@ -197,7 +197,14 @@ def prior_from_names(names: pd.Series) -> float:
     return min(max(same / (n * (n - 1) / 2), 1e-7), 0.5)
 
 
-def train(table: Any, prior: float, stage: Stage = RECORDS, max_pairs: float = 1e6, seed: int = 7) -> Linker:
+def train(
+    table: Any,
+    prior: float,
+    stage: Stage = RECORDS,
+    name_tf: pd.DataFrame | None = None,
+    max_pairs: float = 1e6,
+    seed: int = 7,
+) -> Linker:
     """Train on samples (u: random pairs; m: EM on sampled blocked pairs): cost stays flat as data grows.
 
     Splink samples by a hash of the unique id (the same rows every run), but EM sums floating-point
@@ -209,11 +216,20 @@ def train(table: Any, prior: float, stage: Stage = RECORDS, max_pairs: float = 1
     # blocks); those levels keep their defaults, which is expected here, so only errors are shown.
     logging.getLogger("splink").setLevel(logging.ERROR)
     linker = Linker(table, stage.settings(prior), log_level=logging.ERROR)
+    if name_tf is not None:
+        use_name_frequencies(linker, name_tf)
     with one_thread(linker):
         linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
         for rule in stage.em_blocks:
             linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=max_pairs)
     return linker
+
+
+def use_name_frequencies(linker: Linker, name_tf: pd.DataFrame) -> None:
+    """The exact-name level's u per name (name_norm, tf_name_norm; persons/name_frequency.py) instead of
+    the share of records Splink would count."""
+    lookup = linker._db_api.register(name_tf)
+    linker.table_management.register_term_frequency_lookup(lookup, "name_norm")
 
 
 @contextmanager
