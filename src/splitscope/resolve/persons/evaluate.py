@@ -22,6 +22,8 @@ import pandas as pd
 import pyarrow as pa
 
 from splitscope.errors import UnusableInputError
+from splitscope.resolve.persons.calibration import measure_m
+from splitscope.resolve.persons.diagnosis import SHARED, loss_by_category
 from splitscope.resolve.persons.linking import (
     DEFAULT_THRESHOLDS,
     LINK_COLUMNS_EXTRA,
@@ -30,7 +32,7 @@ from splitscope.resolve.persons.linking import (
     duckdb_api,
     link_two_stage,
 )
-from splitscope.resolve.persons.model import RECORD_COLUMNS
+from splitscope.resolve.persons.model import OVERLAP_SIZES, RECORD_COLUMNS
 from splitscope.resolve.persons.records import build_link_records
 
 SWEEP = (0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
@@ -59,7 +61,8 @@ def _records(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pd.DataFrame]:
         raise UnusableInputError("no authorship in these files carries an OpenReview id: nothing to score")
     build_link_records(con)
     truth = con.sql(
-        "select authorship_id, hard_id as truth, name_norm from link_records order by authorship_id"
+        "select authorship_id, hard_id as truth, name_norm, unlinkable, venue || year as venue_year "
+        "from link_records order by authorship_id"
     ).df()
     con.execute("update link_records set hard_id = null").fetchall()  # the linker sees no id
     columns = ", ".join(RECORD_COLUMNS + LINK_COLUMNS_EXTRA)
@@ -93,8 +96,9 @@ def evaluate_store(
     score it: all files together, a name-only baseline, and the fragment-threshold sweep."""
     records, truth = _records(con)
     linked = _linked(records, thresholds, SWEEP)
+    predicted = _persons(linked)
     return {
-        **_score(_persons(linked), truth),
+        **_score(predicted, truth),
         "baseline": _baseline(truth),
         "records": int(truth["truth"].notna().sum()),
         "thresholds": {"records": thresholds.records, "fragments": thresholds.fragments},
@@ -102,7 +106,30 @@ def evaluate_store(
         "notes": linked.notes,
         # the fragment threshold varied, the record threshold kept: how FRAGMENT_THRESHOLD was chosen
         "sweep": {str(t): _score([str(r) for r in roots], truth) for t, roots in linked.sweep.items()},
+        "loss_by_category": _diagnose(records, truth, predicted),
+        "m_from_ids": _m_from_ids(records, truth, linked),
     }
+
+
+def _diagnose(records: pa.Table, truth: pd.DataFrame, predicted: list[str]) -> dict[str, Any]:
+    frame = truth.assign(predicted=predicted)
+    for column in SHARED:
+        frame[column] = records.column(column).to_pylist()
+    return loss_by_category(frame[frame["truth"].notna()].reset_index(drop=True))
+
+
+def _m_from_ids(records: pa.Table, truth: pd.DataFrame, linked: Linked) -> dict[str, Any]:
+    """The shares model.EVIDENCE_M fixes, measured on these files' ids (records, and the fragments stage 1
+    left apart, each labelled by its first record's id)."""
+    measured = {
+        "records": measure_m(records, list(truth["truth"]), "authorship_id", OVERLAP_SIZES["records"])
+    }
+    if linked.fragment_table is not None:
+        truth_of = dict(zip(truth["authorship_id"], truth["truth"], strict=True))
+        fragments = linked.fragment_table
+        labels = [truth_of.get(f) for f in fragments.column("fragment_id").to_pylist()]
+        measured["fragments"] = measure_m(fragments, labels, "fragment_id", OVERLAP_SIZES["fragments"])
+    return measured
 
 
 def evaluate_within_files(

@@ -20,6 +20,7 @@ with named as (
 select r.fragment_id,
        first(r.name_norm order by r.uses desc, r.name_norm) as name_norm,
        first(r.name_key order by r.uses desc, r.name_norm) as name_key,
+       first(r.name_compact order by r.uses desc, r.name_norm) as name_compact,
        first(r.core_key order by r.uses desc, r.name_norm) as core_key,
        first(r.initial_key order by r.uses desc, r.name_norm) as initial_key,
        bool_and(r.abbreviated) as abbreviated,
@@ -34,6 +35,8 @@ select r.fragment_id,
        list_sort(list_distinct(flatten(list(r.topic_words))))[1:64] as topic_words,
        min(r.year) as year_min, max(r.year) as year_max,
        list_sort(list_distinct(list(r.paper_id))) as papers,
+       -- every comparable name the fragment holds, for the clustering's name constraint
+       list_sort(list_distinct(list(r.name_norm) filter (where r.name_key is not null))) as names,
        bool_or(r.is_new) as is_new,
        count(*) as records
 from named r

@@ -80,7 +80,9 @@ class Linked:
     accepted_pairs: int = 0
     refused_by_ids: int = 0
     refused_same_paper: int = 0
+    refused_names: int = 0
     fragments: int = 0
+    fragment_table: pa.Table | None = None  # the stage-2 rows (for `eval persons`' m_from_ids)
     notes: list[str] = field(default_factory=list)  # a stage that could not be trained, and why
     # fragment threshold → each record's person (cluster root), for `eval persons`' sweep
     sweep: dict[float, list[int]] = field(default_factory=dict)
@@ -119,7 +121,7 @@ def link_two_stage(
     ids = records.column("authorship_id").to_pylist()
     hard = records.column("hard_id").to_pylist()
     papers = [frozenset((p,)) for p in records.column("paper_id").to_pylist()]
-    stage1 = Clustering.start(ids, hard, papers)
+    stage1 = Clustering.start(ids, hard, papers, _names(records))
     if existing:
         _keep_together(stage1, existing)
     previous = models.records if models else None
@@ -128,7 +130,7 @@ def link_two_stage(
     linked.accepted_pairs = stage1.apply_pairs(pairs1, thresholds.records)
     fragment_ids = [ids[stage1.find(i)] for i in range(len(ids))]
     fragments = build_fragments(records, fragment_ids, new)
-    linked.fragments = fragments.num_rows
+    linked.fragments, linked.fragment_table = fragments.num_rows, fragments
     previous = models.fragments if models else None
     fragment_new = None
     if new is not None:
@@ -141,6 +143,7 @@ def link_two_stage(
         _join_fragments(trial, fragments, pairs2, t)
         linked.sweep[t] = [trial.clustering.find(i) for i in range(len(ids))]
     linked.refused_by_ids, linked.refused_same_paper = stage1.refused, stage1.refused_same_paper
+    linked.refused_names = stage1.refused_names
     linked.accepted_pairs += _join_fragments(linked, fragments, pairs2, thresholds.fragments)
     linked.models = Models(model1, model2) if model1 is not None else None
     linked.scored_pairs = len(pairs1) + len(pairs2)
@@ -157,7 +160,8 @@ def hard_ids_only(records: pa.Table) -> Linked:
 def _join_fragments(linked: Linked, fragments: pa.Table, pairs: pd.DataFrame, threshold: float) -> int:
     fragment_ids = fragments.column("fragment_id").to_pylist()
     papers = [frozenset(p) for p in fragments.column("papers").to_pylist()]
-    stage2 = Clustering.start(fragment_ids, fragments.column("hard_id").to_pylist(), papers)
+    names = [frozenset(n or ()) for n in fragments.column("names").to_pylist()]
+    stage2 = Clustering.start(fragment_ids, fragments.column("hard_id").to_pylist(), papers, names)
     accepted = stage2.apply_pairs(pairs, threshold, "fragment_id")
     stage1 = linked.clustering
     for k, fragment_id in enumerate(fragment_ids):
@@ -168,7 +172,14 @@ def _join_fragments(linked: Linked, fragments: pa.Table, pairs: pd.DataFrame, th
         linked.fragment_links[stage1.index[fragment_ids[k]]] = (p, other, words)
     linked.refused_by_ids += stage2.refused
     linked.refused_same_paper += stage2.refused_same_paper
+    linked.refused_names += stage2.refused_names
     return accepted
+
+
+def _names(records: pa.Table) -> list[frozenset[str]]:
+    """Each record's name for the name constraint; none for a name the model never compares."""
+    pairs = zip(records.column("name_norm").to_pylist(), records.column("name_key").to_pylist(), strict=True)
+    return [frozenset((name,)) if key is not None else frozenset() for name, key in pairs]
 
 
 def _keep_together(clustering: Clustering, existing: list[tuple[str, str]]) -> None:
@@ -222,5 +233,5 @@ def _score(
 
 def _register(api: Any, table: pa.Table) -> Any:
     """Splink takes plain columns; the fragment's paper list and flags stay out of its tables."""
-    keep = [c for c in table.column_names if c not in ("papers", "records")]
+    keep = [c for c in table.column_names if c not in ("papers", "names", "records")]
     return api.register(table.select(keep))

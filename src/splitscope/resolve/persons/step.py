@@ -48,6 +48,7 @@ class LinkStats:
     accepted_pairs: int = 0
     refused_by_ids: int = 0
     refused_same_paper: int = 0
+    refused_names: int = 0
     persons: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -95,6 +96,7 @@ def link_persons(con: duckdb.DuckDBPyConnection, thresholds: Thresholds = DEFAUL
         "accepted_pairs",
         "refused_by_ids",
         "refused_same_paper",
+        "refused_names",
         "notes",
     ):
         setattr(stats, name, getattr(result, name))
