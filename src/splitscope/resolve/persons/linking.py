@@ -45,7 +45,7 @@ from splitscope.store.db import quiet
 # Chosen on data (docs/persons.md): B-cubed precision/recall on authorships whose OpenReview ids were
 # hidden; precision is favoured because a false merge invents a move that never happened.
 RECORD_THRESHOLD = 0.95
-FRAGMENT_THRESHOLD = 0.8
+FRAGMENT_THRESHOLD = 0.9
 LINK_COLUMNS_EXTRA = ["paper_id"]
 
 
