@@ -17,9 +17,9 @@ from splitscope.resolve.persons.name_forms import all_compatible
 
 # Comparison names as they read in the evidence column.
 COMPARISON_WORDS = {
-    "name_norm": "name", "coauthors": "co-authors", "orgs": "organisation", "countries": "country",
-    "domains": "e-mail domain", "topic_words": "topic words", "year": "year gap", "years": "year gap",
-    "tf_adj_name_norm": "name frequency",
+    "name_norm": "name", "coauthors": "co-authors", "orgs": "organisation", "places": "organisation/domain",
+    "countries": "country", "domains": "e-mail domain", "topic_words": "topic words", "year": "year gap",
+    "years": "year gap", "tf_adj_name_norm": "name frequency",
 }  # fmt: skip
 
 

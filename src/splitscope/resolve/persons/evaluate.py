@@ -106,16 +106,17 @@ def evaluate_store(
         "notes": linked.notes,
         # the fragment threshold varied, the record threshold kept: how FRAGMENT_THRESHOLD was chosen
         "sweep": {str(t): _score([str(r) for r in roots], truth) for t, roots in linked.sweep.items()},
-        "loss_by_category": _diagnose(records, truth, predicted),
+        "loss_by_category": loss_by_category(_labelled_frame(records, truth, predicted)),
         "m_from_ids": _m_from_ids(records, truth, linked),
     }
 
 
-def _diagnose(records: pa.Table, truth: pd.DataFrame, predicted: list[str]) -> dict[str, Any]:
+def _labelled_frame(records: pa.Table, truth: pd.DataFrame, predicted: list[str]) -> pd.DataFrame:
+    """One labelled record a row: truth, predicted person, name, venue-year and what diagnosis.py reads."""
     frame = truth.assign(predicted=predicted)
     for column in SHARED:
         frame[column] = records.column(column).to_pylist()
-    return loss_by_category(frame[frame["truth"].notna()].reset_index(drop=True))
+    return frame[frame["truth"].notna()].reset_index(drop=True)
 
 
 def _m_from_ids(records: pa.Table, truth: pd.DataFrame, linked: Linked) -> dict[str, Any]:
@@ -136,20 +137,27 @@ def evaluate_within_files(
     stores: Iterable[tuple[str, duckdb.DuckDBPyConnection]], thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> tuple[dict[str, Any], list[str]]:
     """Each (file, store) linked on its own, scores pooled over all their labelled records (a person
-    counts once per file); with the linker's notes, each prefixed by its file. `stores` may be a
-    generator, so only one file's store is held at a time."""
-    pred: list[str] = []
-    true: list[str] = []
-    base_pred: list[str] = []
+    counts once per file), with the loss by cause; and the linker's notes, each prefixed by its file.
+    `stores` may be a generator, so only one file's store is held at a time."""
+    frames: list[pd.DataFrame] = []
     notes: list[str] = []
     for path, con in stores:
         file_records, file_truth = _records(con)
-        labelled = file_truth["truth"].notna().to_numpy()
         file_linked = _linked(file_records, thresholds)
         notes += [f"{path}: {note}" for note in file_linked.notes]
-        predicted = _persons(file_linked)
-        pred += [f"{path}:{p}" for p, keep in zip(predicted, labelled, strict=True) if keep]
-        true += [f"{path}:{t}" for t in file_truth["truth"][labelled]]
-        base_pred += [f"{path}:{n}" for n in file_truth["name_norm"][labelled]]
-    scores = {**b_cubed_and_pairwise(pred, true), "baseline": b_cubed_and_pairwise(base_pred, true)}
+        frame = _labelled_frame(file_records, file_truth, _persons(file_linked))
+        # a person counts once per file: labels, persons and the baseline's names are prefixed by it
+        prefixed = {c: f"{path}:" + frame[c].astype(str) for c in ("truth", "predicted", "name_norm")}
+        frames.append(
+            frame.assign(
+                truth=prefixed["truth"], predicted=prefixed["predicted"], same_name=prefixed["name_norm"]
+            )
+        )
+    pooled = pd.concat(frames, ignore_index=True)
+    true = list(pooled["truth"])
+    scores = {
+        **b_cubed_and_pairwise(list(pooled["predicted"]), true),
+        "baseline": b_cubed_and_pairwise(list(pooled["same_name"]), true),
+        "loss_by_category": loss_by_category(pooled),
+    }
     return scores, notes

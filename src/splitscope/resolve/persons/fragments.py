@@ -31,6 +31,8 @@ select r.fragment_id,
            as countries,
        nullif(list_sort(list_distinct(flatten(list(r.domains) filter (where r.domains is not null)))), [])
            as domains,
+       nullif(list_sort(list_distinct(flatten(list(r.places) filter (where r.places is not null)))), [])
+           as places,
        -- sorted, then capped, so the same fragment always keeps the same words
        list_sort(list_distinct(flatten(list(r.topic_words))))[1:64] as topic_words,
        min(r.year) as year_min, max(r.year) as year_max,

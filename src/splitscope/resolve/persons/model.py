@@ -43,12 +43,12 @@ FRAGMENT_BLOCKS = (
 )
 NAME_COLUMNS = ["name_norm", "name_key", "name_compact", "core_key", "initial_key", "abbreviated"]
 RECORD_COLUMNS = [
-    "authorship_id", *NAME_COLUMNS, "domains", "org_id", "orgs", "countries", "hard_id", "coauthors",
-    "topic_words", "year",
+    "authorship_id", *NAME_COLUMNS, "domains", "org_id", "orgs", "places", "countries", "hard_id",
+    "coauthors", "topic_words", "year",
 ]  # fmt: skip
 FRAGMENT_COLUMNS = [
-    "fragment_id", *NAME_COLUMNS, "hard_id", "coauthors", "orgs", "countries", "domains", "topic_words",
-    "year_min", "year_max",
+    "fragment_id", *NAME_COLUMNS, "hard_id", "coauthors", "orgs", "places", "countries", "domains",
+    "topic_words", "year_min", "year_max",
 ]  # fmt: skip
 
 
@@ -154,19 +154,17 @@ def _settings(
 EVIDENCE_M: dict[str, dict[str, tuple[float, ...]]] = {
     "records": {
         "coauthors": (0.16, 0.24, 0.60),
-        "orgs": (0.85, 0.15),
+        "places": (0.85, 0.15),
         "countries": (0.93, 0.07),
-        "domains": (0.84, 0.16),
         "topic_words": (0.04, 0.29, 0.67),
     },
     # Fragments one researcher's records still form after stage 1 share an organisation or domain almost
-    # never (stage 1 joined those): measured 0 and 0.006, floored at 0.01 so a shared one is neutral.
+    # never (stage 1 joined those): 0.017 of 354 pairs.
     "fragments": {
-        "coauthors": (0.066, 0.026, 0.071, 0.837),
-        "orgs": (0.01, 0.99),
-        "countries": (0.38, 0.62),
-        "domains": (0.01, 0.99),
-        "topic_words": (0.026, 0.163, 0.274, 0.537),
+        "coauthors": (0.025, 0.020, 0.054, 0.901),
+        "places": (0.017, 0.983),
+        "countries": (0.354, 0.646),
+        "topic_words": (0.020, 0.147, 0.274, 0.559),
     },
 }
 
@@ -175,10 +173,8 @@ EVIDENCE_M: dict[str, dict[str, tuple[float, ...]]] = {
 # gathered more than one record, so it is compared at larger sizes. Sets, because an author may name
 # several organisations ('MIT + Google') and e-mail domains.
 OVERLAP_SIZES: dict[str, dict[str, list[int]]] = {
-    "records": {"coauthors": [2, 1], "orgs": [1], "countries": [1], "domains": [1], "topic_words": [3, 1]},
-    "fragments": {
-        "coauthors": [3, 2, 1], "orgs": [1], "countries": [1], "domains": [1], "topic_words": [4, 2, 1],
-    },
+    "records": {"coauthors": [2, 1], "places": [1], "countries": [1], "topic_words": [3, 1]},
+    "fragments": {"coauthors": [3, 2, 1], "places": [1], "countries": [1], "topic_words": [4, 2, 1]},
 }  # fmt: skip
 
 

@@ -75,6 +75,11 @@ select k.authorship_id, k.paper_id, p.year, p.venue, k.name_norm,
        case when k.unlinkable is null then k.name_compact end as name_compact,
        k.abbreviated, k.unlinkable,
        k.domains, aff.org_id, nullif(aff.orgs, []) as orgs, nullif(aff.countries, []) as countries,
+       -- where the record places its author: organisations and e-mail domains in one set, compared once
+       -- (an organisation and its domain say the same thing; two comparisons counted it twice)
+       nullif(list_sort(list_concat(list_transform(coalesce(aff.orgs, []), lambda o: 'org:' || o),
+                                    list_transform(coalesce(k.domains, []), lambda d: 'domain:' || d))), [])
+           as places,
        coalesce(k.openreview_key, 'orcid:' || k.orcid) as hard_id,
        list_sort(list_filter(list(k.name_key) over (partition by k.paper_id), lambda x: x <> k.name_key))
            as coauthors,
