@@ -79,6 +79,7 @@ def test_a_fragment_takes_its_most_frequent_name_and_ties_in_sort_order():
         "hard_id": [None] * 4,
         "coauthors": [["b"], ["a"], [], ["c"]],
         "orgs": [None] * 4,
+        "places": [None] * 4,
         "countries": [None] * 4,
         "domains": [None] * 4,
         "topic_words": [["t"]] * 4,
