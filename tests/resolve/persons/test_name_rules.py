@@ -26,9 +26,8 @@ def test_which_names_may_be_one_persons():
     assert compact("thomas mueller") == "thomasmuller"
 
 
-def test_a_rare_name_says_more_than_its_share_of_records():
-    # 'dacheng tao' (one researcher, 6 records) and 'wei wang' (6 records) are equally frequent as records;
-    # 'wei' and 'wang' start and end many other names, 'dacheng' none: only the rare one is boosted
+def test_an_exact_name_says_one_person_with_odds_one_over_its_expected_other_holders():
+    # 'dacheng tao' and 'wei wang' have 6 records each; 'wei' and 'wang' start and end 30 other names
     names = ["dacheng tao"] * 6 + ["wei wang"] * 6
     names += (
         [f"wei x{i}" for i in range(30)]
@@ -36,10 +35,13 @@ def test_a_rare_name_says_more_than_its_share_of_records():
         + [f"z{i} q{i}" for i in range(40)]
     )
     table = pa.table({"name_norm": names, "name_key": names})
-    tf = name_frequencies(table).set_index("name_norm")["tf_name_norm"]
-    share = 6 / len(names)
-    assert tf["wei wang"] == pytest.approx(share, rel=0.2)  # common words: u stays the share of records
-    assert tf["dacheng tao"] < share / 50
+    tf = name_frequencies(table, 0.97, 0.001).set_index("name_norm")["tf_name_norm"]
+    odds = 0.001 / 0.999
+    # 102 distinct names; h = n(first) * n(last) / 102, by hand: 31 * 31 / 102 and 1 * 1 / 102
+    assert tf["wei wang"] == pytest.approx(0.97 * 31 * 31 / 102 * odds)
+    assert tf["dacheng tao"] == pytest.approx(0.97 * 1 / 102 * odds)
+    # on top of the prior odds, m / u leaves the name alone saying odds 1 / h
+    assert odds * 0.97 / tf["dacheng tao"] == pytest.approx(102)
 
 
 def test_a_person_never_gathers_two_given_names_through_an_initial():

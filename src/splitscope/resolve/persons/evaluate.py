@@ -5,7 +5,8 @@ The linker sees no id at all (no hard evidence, no id-based prior). Scores are o
 an id: B-cubed precision/recall/F1 and pairwise precision/recall, for splitscope and for a name-only
 baseline (same normalised name = same person), within each file (pooled over files) and across all files
 together (one person's records in several venues/years, which is what careers need). The scored pairs
-are clustered at several fragment thresholds, which is how FRAGMENT_THRESHOLD was chosen.
+are clustered at several fragment thresholds, and relinked at several record thresholds: how both were
+chosen.
 
 The functions here score stores the caller loaded and resolved (pipeline/labelled.py reads the files:
 resolve never reads a source).
@@ -36,6 +37,7 @@ from splitscope.resolve.persons.model import OVERLAP_SIZES, RECORD_COLUMNS
 from splitscope.resolve.persons.records import build_link_records
 
 SWEEP = (0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
+RECORD_SWEEP = (0.95, 0.98, 0.99)
 
 
 def b_cubed_and_pairwise(predicted: list[str], truth: list[str]) -> dict[str, float]:
@@ -106,6 +108,12 @@ def evaluate_store(
         "notes": linked.notes,
         # the fragment threshold varied, the record threshold kept: how FRAGMENT_THRESHOLD was chosen
         "sweep": {str(t): _score([str(r) for r in roots], truth) for t, roots in linked.sweep.items()},
+        # the record threshold varied (a relink each: stage 2 sees other fragments), the fragment one kept
+        "sweep_records": {
+            str(t): _score(_persons(_linked(records, Thresholds(t, thresholds.fragments))), truth)
+            for t in RECORD_SWEEP
+            if t != thresholds.records
+        },
         "loss_by_category": loss_by_category(_labelled_frame(records, truth, predicted)),
         "m_from_ids": _m_from_ids(records, truth, linked),
     }
