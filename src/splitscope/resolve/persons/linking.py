@@ -206,7 +206,7 @@ def _score(
     unique_id = "authorship_id" if stage is RECORDS else "fragment_id"
     empty = pd.DataFrame(columns=[f"{unique_id}_l", f"{unique_id}_r", "match_probability"])
     if model is None or new is None:
-        if table.num_rows < min_rows:  # EM has too few pairs to estimate anything
+        if table.num_rows < min_rows:  # too few pairs to estimate u from
             return empty, None, None
         prior = prior_from_names(table.column("name_norm").to_pandas())
         try:
