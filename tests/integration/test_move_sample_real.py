@@ -49,8 +49,10 @@ def test_move_precision_on_the_hand_checked_sample(full_store):
     result = score(full_store, detail, read_sample())
     # measured on a full build of this branch: 0.958 (69 of 72 kept are true); before issue 16: 0.71
     assert result["precision"] >= 0.95, result["kept_not_true"]
-    # and the rule does not buy precision by dropping real moves wholesale (measured 0.972)
-    assert result["recall_of_true"] >= 0.9, result["true_removed"]
+    # and the rule does not buy precision by dropping real moves wholesale: 0.972 with the linker the
+    # sample was drawn with, 0.859 since the issue-17 linker stopped joining a pre-OpenReview paper to a
+    # profile on a common name alone (docs/talent.md lists the lost moves); one more lost move fails here
+    assert result["recall_of_true"] >= 0.85, result["true_removed"]
 
 
 def test_no_us_cn_move_rests_on_a_default_or_a_low_confidence_attribution(full_store):
