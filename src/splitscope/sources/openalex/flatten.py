@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
 from splitscope.sources.openalex import flatten_sql as q
 from splitscope.sources.openalex.layout import read_snapshot
 from splitscope.sources.openalex.query import WorkFilter
