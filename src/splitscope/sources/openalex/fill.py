@@ -242,10 +242,10 @@ def _attached(
                 else f"t.{name}"
                 for name in columns(table)
             )
-            tables[table] = con.execute(
+            tables[table] = con.sql(
                 f"select {select} from read_parquet({quote(table_path(out_dir, table))}) t "
                 "join fill_pairs x on x.openalex_authorship_id = t.authorship_id"
-            ).fetch_arrow_table()
+            ).to_arrow_table()
         return tables
     finally:
         con.unregister("fill_pairs")
