@@ -170,8 +170,9 @@ def _candidates(
     by_doi: dict[str, ListPaper],
     by_title: dict[tuple[int, str], list[ListPaper]],
 ) -> tuple[list[ListPaper], str]:
-    if work.doi and work.doi in by_doi:
-        return [by_doi[work.doi]], "doi"
+    doi = bare_doi(work.doi)
+    if doi and doi in by_doi:
+        return [by_doi[doi]], "doi"
     return by_title.get((work.year, normalise_title(work.title)), []), "title"
 
 

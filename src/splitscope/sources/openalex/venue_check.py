@@ -6,6 +6,7 @@ requests per id, through the same client as a fetch (cache, mirror, key, budget)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,11 +38,19 @@ class SourceCheck:
         }
 
 
+# Words that name an edition or a publisher rather than the venue: "Proceedings of the 36th Annual
+# Conference on ..." and "... Conference on ..." are one venue; "... and Applications" is another.
+_EDITION = re.compile(r"\b(proceedings of( the)?|the|\d+(st|nd|rd|th)?|annual|ieee|cvf|acm)\b")
+
+
 def names_agree(expected: str, found: str) -> bool:
-    """Casefolded, punctuation dropped; one containing the other counts ('Proceedings of the AAAI
-    Conference on Artificial Intelligence' and 'AAAI Conference on Artificial Intelligence')."""
-    a, b = normalise_title(expected), normalise_title(found)
-    return bool(a and b) and (a in b or b in a)
+    """Equal once casefolded, punctuation, years, ordinals and 'Proceedings of the' are dropped: a
+    containment test would take ICMLA for ICML."""
+
+    def core(name: str) -> str:
+        return " ".join(_EDITION.sub(" ", normalise_title(name)).split())
+
+    return bool(core(expected)) and core(expected) == core(found)
 
 
 def check_source(client: PoliteClient, entry: VenueSource) -> SourceCheck:
