@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from splitscope.sources.openalex import flatten_sql as q
 from splitscope.sources.openalex.flatten_sql import FlattenPlan, Progress
-from splitscope.sources.openalex.gzip_lines import iter_line_chunks
+from splitscope.sources.openalex.gzip_lines import CHUNK_BYTES, iter_line_chunks
 from splitscope.sources.openalex.layout import Snapshot, SnapshotFile
 from splitscope.sources.openalex.record_schema import AUTHOR_SCHEMA, WORK_SCHEMA, duckdb_structure
 from splitscope.store.db import quiet
@@ -98,16 +98,19 @@ class DuckDBFlatten:
         staged = out_dir / "_staged"
         workers = self.worker_count(snapshot)
         limit = _share(self.memory_limit, workers)
+        chunk = max(8 << 20, CHUNK_BYTES // workers)
         con = _connect(self.memory_limit, out_dir / "_tmp")
         try:
             tasks = [
-                StageTask("work", f, index, plan.work_steps, q.WORK_STAGED, WORK_SCHEMA, staged)
+                StageTask("work", f, index, plan.work_steps, q.WORK_STAGED, WORK_SCHEMA, staged, chunk)
                 for index, f in enumerate(snapshot.works.files)
             ]
             staged_names = list(q.WORK_STAGED)
             if plan.with_authors and snapshot.authors is not None:
                 tasks += [
-                    StageTask("author", f, index, plan.author_steps, q.AUTHOR_STAGED, AUTHOR_SCHEMA, staged)
+                    StageTask(
+                        "author", f, index, plan.author_steps, q.AUTHOR_STAGED, AUTHOR_SCHEMA, staged, chunk
+                    )
                     for index, f in enumerate(snapshot.authors.files)
                 ]
                 staged_names += q.AUTHOR_STAGED
@@ -151,10 +154,11 @@ class StageTask:
     outputs: tuple[str, ...]
     schema: dict[str, object]
     staged: Path
+    chunk_bytes: int = CHUNK_BYTES  # a share of CHUNK_BYTES per worker keeps the chunks in flight as today
 
     def run(self, con: duckdb.DuckDBPyConnection) -> None:
         structure = q.quote(duckdb_structure(self.schema))
-        chunks = prefetched(iter_line_chunks(self.file.path, self.file.relative))
+        chunks = prefetched(iter_line_chunks(self.file.path, self.file.relative, self.chunk_bytes))
         for chunk_no, (first_line, lines) in enumerate(chunks):
             _chunk(con, self.prefix, self.file.relative, self.file.part_date, first_line, lines, structure)
             self._run_chunk(con, f"{self.index:05d}-{chunk_no:05d}")

@@ -110,8 +110,12 @@ def short_id_sql(expr: str) -> str:
 
 
 def fold(expr: str) -> str:
-    """Spaces folded and trimmed, as the other sources store strings; '' for an all-space string."""
-    return f"trim(regexp_replace({expr}, '[ ' || chr(9) || chr(10) || chr(13) || ']+', ' ', 'g'))"
+    """Spaces folded and trimmed, as the other sources store strings; '' for an all-space string. The
+    regular expression runs only on strings that hold a tab, a newline or two spaces in a row: a plain
+    trim costs a sixth of it, and it ran on every title, name and affiliation (measured: 8% of stage A)."""
+    tabs = " OR ".join(f"strpos({expr}, {needle}) > 0" for needle in ("'  '", "chr(9)", "chr(10)", "chr(13)"))
+    regex = f"trim(regexp_replace({expr}, '[ ' || chr(9) || chr(10) || chr(13) || ']+', ' ', 'g'))"
+    return f"(CASE WHEN {tabs} THEN {regex} ELSE trim({expr}) END)"
 
 
 # An e-mail address in a quarantined raw record is masked (README: e-mail addresses are never stored).
