@@ -83,10 +83,19 @@ def _name(rng: random.Random, name: str) -> str:
     return name
 
 
+# ROR names that name a kind of unit, not an organisation ("Computer Science Department" is one French
+# lab's ROR name; "Institute of Automation" one German institute's): a comma part of a printed string
+# equal to one of them is not an institution.
+_GENERIC = re.compile(
+    r"^(department|dept|school|faculty|division|computer science|laboratory|lab|institute of [a-z]+$)"
+)
+
+
 def _institutions(printed: str, ror: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
     found = []
     for candidate in [printed, *re.split(r"[,;]", printed)]:
-        hit = ror.get(normalise(candidate.strip()))
+        key = normalise(candidate.strip())
+        hit = ror.get(key) if key and not _GENERIC.match(key) else None
         if hit and hit[0] not in {i["display_name"] for i in found}:
             iid = synthetic_id("I", hit[0])
             found.append(
