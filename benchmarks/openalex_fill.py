@@ -55,7 +55,7 @@ def measure_one(
     con: Any, venue: str, year: int, ror: dict[str, tuple[str, str]], resolver: Any, work_dir: Path, seed: int
 ) -> dict[str, Any]:
     """Synthesise, record, fill (the pipeline's own fetch-flatten-attach) and score one venue-year."""
-    from splitscope.pipeline.openalex_fill import _flatten_and_attach
+    from splitscope.pipeline.openalex_fill import flatten_and_attach
 
     synthetic = synthesise(con, venue, year, ror, seed)
     mirror = work_dir / "mirror"
@@ -63,7 +63,7 @@ def measure_one(
     query = WorksQuery("source", source_ids(venue), (year, year))
     out = work_dir / f"{venue}-{year}"
     fetched = fetch_openalex(make_client(None, mirror, 0), query, out, with_authors=False)
-    fill = _flatten_and_attach(con, venue, year, out, fetched.works_written)
+    fill = flatten_and_attach(con, venue, year, out, fetched.works_written)
     # a paper list can hold one paper twice (two ids, same title and byline): a work matched to the
     # other copy is counted apart, as `list_duplicate`, not as correct
     same = {

@@ -48,7 +48,12 @@ class FillTarget:
         if not re.fullmatch(r"[a-z][a-z0-9]*", venue):
             raise UnusableInputError(f"fill target {text!r}: expected VENUE[:YEARS], e.g. nips:2019-2020")
         source_ids(venue)  # a venue the map does not know fails here, before any request
-        return cls(venue, parse_years(years) if years else None)
+        try:
+            return cls(venue, parse_years(years) if years else None)
+        except UnusableInputError:
+            raise UnusableInputError(
+                f"fill target {text!r}: {years!r} is not a year or a range like 2019-2020"
+            ) from None
 
 
 @dataclass
@@ -100,19 +105,23 @@ def fill_gaps(
     try:
         chosen = venue_years(con, targets)
         run.coverage_before = _coverage(con, chosen)
-        for venue, year in chosen:
-            query = WorksQuery("source", source_ids(venue), (year, year))
-            out = settings.source_cache("openalex") / "fill" / f"{venue}-{year}"
-            fetched = fetch_openalex(client, query, out, report=report, with_authors=False)
-            run.fetches.append(fetched.to_dict())
-            if not fetched.complete:
-                run.stop_reason = fetched.stop_reason
-                break
-            run.fills.append(_flatten_and_attach(con, venue, year, out, fetched.works_written))
-        check_unique_keys(con)
-        if run.fills:
-            resolver = resolver or default_resolver(settings.shared_dir, settings.ror_registry_file)
-            run.post_ingest_steps = run_post_ingest_steps(con, resolver)
+        try:
+            for venue, year in chosen:
+                query = WorksQuery("source", source_ids(venue), (year, year))
+                out = settings.source_cache("openalex") / "fill" / f"{venue}-{year}"
+                fetched = fetch_openalex(client, query, out, report=report, with_authors=False)
+                run.fetches.append(fetched.to_dict())
+                if not fetched.complete:
+                    run.stop_reason = fetched.stop_reason
+                    break
+                run.fills.append(flatten_and_attach(con, venue, year, out, fetched.works_written))
+        finally:
+            # venue-years attached before a failure (a request the mirror lacks, retries exhausted) are
+            # in the store: resolve them too, so the store never holds mentions nothing has read
+            check_unique_keys(con)
+            if run.fills:
+                resolver = resolver or default_resolver(settings.shared_dir, settings.ror_registry_file)
+                run.post_ingest_steps = run_post_ingest_steps(con, resolver)
         run.coverage_after = _coverage(con, chosen)
     finally:
         client.close()
@@ -120,9 +129,10 @@ def fill_gaps(
     return run
 
 
-def _flatten_and_attach(
+def flatten_and_attach(
     con: duckdb.DuckDBPyConnection, venue: str, year: int, snapshot: Path, works: int
 ) -> FillSummary:
+    """One venue-year's fetched snapshot flattened (in a temporary folder) and attached."""
     if works == 0:  # OpenAlex has nothing for this venue-year: every paper is listed as unmatched
         return attach(con, venue, year, None, None)
     with tempfile.TemporaryDirectory(prefix="splitscope-fill-") as scratch:

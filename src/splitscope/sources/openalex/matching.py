@@ -156,7 +156,9 @@ def match_works(papers: list[ListPaper], works: list[OpenAlexWork]) -> MatchResu
     for paper in papers:
         if paper.paper_id not in taken:
             reason = "no OpenAlex work with this title or DOI passed the author check"
-            if not paper.authors:
+            if not works:
+                reason = "OpenAlex returned no works for this venue-year"
+            elif not paper.authors:
                 reason = "the paper has no authorships to attach affiliations to"
             result.unmatched_papers.append((paper.paper_id, reason))
     result.unaligned_authorships = sum(len(w.authors) for w in works if w.work_id in taken.values()) - sum(
