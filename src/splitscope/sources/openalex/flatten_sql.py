@@ -105,8 +105,17 @@ def quote(value: str) -> str:
 
 
 def short_id_sql(expr: str) -> str:
-    """'https://openalex.org/W123' → 'W123' (ids in the store are short, as in the interface)."""
-    return f"regexp_replace({expr}, '^https?://openalex[.]org/', '', 'g')"
+    """'https://openalex.org/W123' → 'W123' (ids in the store are short, as in the interface); the usual
+    prefix is cut by position, a regular expression per id cost as much as fold's (below)."""
+    return strip_prefix_sql(expr, "https://openalex.org/", "^https?://openalex[.]org/")
+
+
+def strip_prefix_sql(expr: str, usual: str, pattern: str) -> str:
+    """`expr` without a URL prefix: the usual one cut by position, any other spelling by `pattern`."""
+    return (
+        f"(CASE WHEN left({expr}, {len(usual)}) = {quote(usual)} THEN substr({expr}, {len(usual) + 1}) "
+        f"ELSE regexp_replace({expr}, {quote(pattern)}, '', 'g') END)"
+    )
 
 
 def fold(expr: str) -> str:
@@ -150,6 +159,7 @@ def work_stage_a(filter_sql: str, venue_sql: str, source_id: str) -> list[Step]:
     authorship_id = f"{paper_id} || '#' || CAST(pos AS VARCHAR)"
     display, raw_name = fold("item.author.display_name"), fold("item.raw_author_name")
     name = f"coalesce(nullif({display}, ''), nullif({raw_name}, ''))"
+    orcid = strip_prefix_sql("item.author.orcid", "https://orcid.org/", "^https?://orcid[.]org/")
     return [
         Sql(
             "work_checked",
@@ -195,7 +205,7 @@ def work_stage_a(filter_sql: str, venue_sql: str, source_id: str) -> list[Step]:
             "work_authorships",
             f"""SELECT file, line_no, authorship_id, {paper_id} AS paper_id, pos AS position, name,
                        CAST(NULL AS VARCHAR) AS openreview_id,
-                       regexp_replace(item.author.orcid, '^https?://orcid[.]org/', '', 'g') AS orcid,
+                       {orcid} AS orcid,
                        CAST(NULL AS VARCHAR) AS email_domain, CAST(NULL AS VARCHAR) AS position_title,
                        {sid} AS source_id
                 FROM work_authorships_named""",
