@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(rows)} venue-years, {t['papers']:,} papers, {t['works']:,} works ({t['decoys']:,} decoys)")
     print(
         f"match precision {t['correct'] / t['matched']:.4f} ({t['correct']:,}/{t['matched']:,}; "
-        f"{t['list_duplicate']} more went to a second copy of the same paper in the list); recall "
+        f"the other {t['list_duplicate']} went to a second copy of the same paper in the list); recall "
         f"{t['correct'] / t['true_papers_with_work']:.4f} of papers with a work"
     )
     print(

@@ -175,7 +175,9 @@ def synthesise(
         return (affiliation_of or {}).get(normalise(author.name), "")
 
     for paper in papers:
-        if rng.random() < 0.06:
+        # a paper the list gives no authors for can receive nothing: it gets no work (OpenAlex's would
+        # have authors this benchmark cannot invent)
+        if rng.random() < 0.06 or not paper.authors:
             continue
         byline = [a for a in paper.authors if not (len(paper.authors) > 2 and rng.random() < 0.02)]
         n = len(byline)

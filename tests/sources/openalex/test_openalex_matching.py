@@ -33,6 +33,7 @@ PAPERS = [
     ),
     paper("p4", "Learning to Rank: From Pairwise to Listwise", ["Zhe Cao", "Tao Qin"]),
     paper("p5", "Titles Only", []),
+    paper("p6", "Softstar: Heuristic-Guided Probabilistic Inference", ["Mathew Monfort", "Brenden Lake"]),
 ]
 
 
@@ -45,6 +46,9 @@ def test_each_way_of_matching_and_each_reason_of_not():
         work("W5", "Something else entirely", ["Tao Qin"]),
         work("W6", "Different title, same DOI", ["Jingyi Zhang"], 2021, "10.18653/V1/2021.ACL-LONG.24"),
         work("W7", "Learning to Rank From Pairwise to Listwize", ["Zhe Cao", "Tao Qin"]),  # a typo
+        work("W8", "Softstar", ["Mathew Monfort", "Brenden M. Lake"]),  # the subtitle dropped
+        work("W9", "Softstar", ["Other Author"]),  # the same words, another byline: no shared surname
+        work("W10", "Titles only", ["Some One"]),
     ]
     result = match_works(PAPERS, works)
     assert {(m.paper_id, m.work_id, m.method) for m in result.matches} == {
@@ -52,11 +56,13 @@ def test_each_way_of_matching_and_each_reason_of_not():
         ("p2", "W2", "title"),
         ("p3", "W6", "doi"),
         ("p4", "W7", "near title"),
+        ("p6", "W8", "near title"),
     }
     reasons = dict(result.unmatched_works)
     assert reasons["W3"] == "title matches p2 but authors differ (0 names shared)"
     assert reasons["W4"] == "duplicate: p2 already matched W2"
-    assert reasons["W5"] == "no paper of the list has this title or DOI"
+    assert reasons["W5"] == reasons["W9"] == "no paper of the list has this title or DOI"
+    assert reasons["W10"] == "title matches p5, which has no authors"
     assert dict(result.unmatched_papers) == {"p5": "the paper has no authorships to attach affiliations to"}
     p1 = next(m for m in result.matches if m.paper_id == "p1")
     assert p1.authors == [("p1#2", "openalex:W1#2"), ("p1#3", "openalex:W1#3"), ("p1#1", "openalex:W1#1")]

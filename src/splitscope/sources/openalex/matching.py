@@ -7,8 +7,8 @@ A work matches a paper by, in this order:
    `2021.acl-long.24` is the DOI `10.18653/v1/2021.acl-long.24`, so ACL-family papers have one);
 2. the normalised title (sources.text.normalise_title: decoded, casefolded, accents and punctuation
    dropped) within the same year;
-3. a near-identical title (difflib ratio >= NEAR_TITLE) among the papers that share an author surname,
-   for titles that OpenAlex spells differently (a dropped subtitle, a typo, a LaTeX remnant).
+3. among the papers that share an author surname: a near-identical title (difflib ratio >= NEAR_TITLE:
+   a typo, a LaTeX remnant), or one title the other's beginning (a subtitle dropped after ':').
 Every candidate must then pass the author check: enough of the work's author names found in the
 paper's byline (AUTHOR_OVERLAP). Title collisions ("Attention is all you need" and a homonymous
 workshop paper) fail it and are listed, not attached. Nothing about a person is inferred from a name:
@@ -186,11 +186,15 @@ def _near_titles(work: OpenAlexWork, by_surname: dict[str, list[ListPaper]]) -> 
         for paper in by_surname.get(surname, ()):
             if paper.year == work.year:
                 seen[paper.paper_id] = paper
-    scored = [
-        (difflib.SequenceMatcher(None, title, normalise_title(p.title)).ratio(), p.paper_id, p)
-        for p in seen.values()
-    ]
+    scored = [(_similarity(title, normalise_title(p.title)), p.paper_id, p) for p in seen.values()]
     return [p for score, _, p in sorted(scored, key=lambda s: (-s[0], s[1])) if score >= NEAR_TITLE]
+
+
+def _similarity(a: str, b: str) -> float:
+    """1.0 when one title is the other's first words (a dropped subtitle), else difflib's ratio."""
+    if a and b and (b.startswith(a + " ") or a.startswith(b + " ")):
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def _take(
@@ -209,7 +213,11 @@ def _take(
             best = (overlap, paper, pairs)
     assert best is not None
     overlap, paper, pairs = best
-    if overlap < AUTHOR_OVERLAP:
+    if not paper.authors:
+        result.unmatched_works.append(
+            (work.work_id, f"{method} matches {paper.paper_id}, which has no authors")
+        )
+    elif overlap < AUTHOR_OVERLAP:
         result.unmatched_works.append(
             (
                 work.work_id,
