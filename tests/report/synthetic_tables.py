@@ -8,6 +8,8 @@ from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.report.gather import Gathered, as_metric_tables
 
 YEARS = list(range(2014, 2024))
+SMALL_COUNTRIES = ("AM", "BG", "BA", "TH", "RS", "UA", "IQ", "LB", "GR", "MX", "BO", "BY")
+VENUE_GROUPS = ("neurips", "icml", "robotics")
 FILTERS = {"venues": "all", "years": "2014-2023"}
 
 
@@ -16,6 +18,14 @@ def _bounded(rows: list[dict], value: str, half_width: float) -> pd.DataFrame:
     frame[f"{value}_ci_low"] = frame[value] - half_width
     frame[f"{value}_ci_high"] = frame[value] + half_width
     return frame
+
+
+def paper_mix_by_venue() -> MetricTable:
+    """collab.paper_mix_by_venue: the columns of collab.paper_mix after a leading venue_group."""
+    mix = paper_mix().frame
+    frame = pd.concat([mix.assign(venue_group=g) for g in VENUE_GROUPS], ignore_index=True)
+    frame = frame[["venue_group", *mix.columns]]
+    return MetricTable("collab.paper_mix_by_venue", "Mix by venue", frame, Coverage("papers", 10, 9), FILTERS)
 
 
 def paper_mix(half_width: float = 0.005) -> MetricTable:
@@ -44,7 +54,9 @@ def paper_mix(half_width: float = 0.005) -> MetricTable:
     )
 
 
-def work_country_share() -> MetricTable:
+def work_country_share(venue_groups: tuple[str, ...] = ()) -> MetricTable:
+    """US falling 0.5 -> 0.41, CN rising 0.2 -> 0.29, GB flat, and twenty small countries; with venue
+    groups, the same rows once per group (the shape of talent.work_country_by_venue)."""
     rows = [
         {
             "year": y,
@@ -56,12 +68,23 @@ def work_country_share() -> MetricTable:
             "covered": 450 + i,
         }
         for i, y in enumerate(YEARS)
-        for c, s, sign in (("US", 0.5, -1), ("CN", 0.2, 1), ("GB", 0.05, 0))
+        for c, s, sign in (("US", 0.5, -1), ("CN", 0.2, 1), ("GB", 0.05, 0), *SMALL_SHARES)
     ]
     frame = _bounded(rows, "share", 0.02)
+    frame["researchers"] = frame["share"] * frame["n"]
+    if not venue_groups:
+        return MetricTable(
+            "talent.work_country_share", "Work country", frame, Coverage("researchers", 6000, 4500), FILTERS
+        )
+    frame = pd.concat([frame.assign(venue_group=g) for g in venue_groups], ignore_index=True)
+    frame = frame[["venue_group", *[c for c in frame.columns if c != "venue_group"]]]
     return MetricTable(
-        "talent.work_country_share", "Work country", frame, Coverage("researchers", 6000, 4500), FILTERS
+        "talent.work_country_by_venue", "Work country by venue", frame, Coverage("researchers", 6000, 4500)
     )
+
+
+# Twenty small countries sharing the remaining 0.25 of each year (so every year sums to 1).
+SMALL_SHARES = tuple((f"Z{chr(65 + i)}", 0.0125, 0) for i in range(20))
 
 
 def retention() -> MetricTable:
@@ -69,6 +92,12 @@ def retention() -> MetricTable:
         {"origin_country": c, "cohort": y, "n": 100, "retained": int(r * 100), "retention": r}
         for y in YEARS
         for c, r in (("CN", 0.7), ("US", 0.8))  # flat: the claim must be inconclusive
+    ]
+    # What the first report drew instead of the US and China: tiny origins retained at 1.0 (n of 1-3).
+    rows += [
+        {"origin_country": c, "cohort": y, "n": 1 + i % 3, "retained": 1 + i % 3, "retention": 1.0}
+        for i, c in enumerate(SMALL_COUNTRIES)
+        for y in YEARS
     ]
     frame = _bounded(rows, "retention", 0.05)
     return MetricTable("talent.retention", "Retention", frame, Coverage("researchers", 3000, 2000), FILTERS)
@@ -260,7 +289,7 @@ def synthetic_gathered(complete: bool = False, **overrides: MetricTable) -> Gath
     tables = [paper_mix(), work_country_share(), retention(), flows(), concentration_top(), moves_detail()]
     tables += [top_orgs(), *as_metric_tables(STATUS_RECORD, "status")]
     if complete:
-        tables += remaining_tables()
+        tables += [*remaining_tables(), work_country_share(VENUE_GROUPS), paper_mix_by_venue()]
     gathered = Gathered()
     for table in [*tables, *overrides.values()]:
         gathered.tables[table.name] = table

@@ -7,9 +7,9 @@ import re
 
 import pandas as pd
 import pytest
-from plotly.offline import get_plotlyjs
 from synthetic_tables import synthetic_gathered, top_orgs, work_country_share
 
+from splitscope.report.assets import plotly_bundle
 from splitscope.report.charts import script_safe_json
 from splitscope.report.gather import Provider, gather_tables
 from splitscope.report.render import render_report
@@ -25,11 +25,12 @@ def rendered(tmp_path_factory):
 
 def test_plotly_is_inlined_once_and_nothing_is_fetched(rendered):
     _, html = rendered
-    plotly_head = get_plotlyjs()[:200]
-    assert html.count(plotly_head) == 1
+    assert html.count(plotly_bundle()[:300]) == 1
+    assert html.count('"template"') == 0  # the shared layout is embedded once, not a template per chart
+    assert html.count('id="shared-layout"') == 1
     assert not re.search(r"<script[^>]*\bsrc=", html)
     assert "<link" not in html
-    page_without_plotly = html.replace(get_plotlyjs(), "")
+    page_without_plotly = html.replace(plotly_bundle(), "")
     assert "http://" not in page_without_plotly and "https://" not in page_without_plotly
 
 
@@ -65,7 +66,7 @@ def test_headlines_are_computed_and_name_their_table(rendered):
 
 def test_every_chart_names_table_filters_and_coverage(rendered):
     _, html = rendered
-    charts = re.findall(r'<div class="plot" id="(chart-\d+)">', html)
+    charts = re.findall(r'<div class="plot" id="(chart-\d+)" data-table="[^"]+">', html)
     sources = re.findall(r'<p class="source">Source: <a href="data/([^"]+)\.csv">', html)
     assert len(charts) >= 5 and len(sources) >= len(charts)
     assert "coverage: 8,000 of 10,000 papers (80.0%)" in html
@@ -75,17 +76,31 @@ def test_missing_tables_degrade_to_not_available(rendered):
     result, html = rendered
     assert result.sections["moves"] == "not available"
     assert result.sections["flows"] == "ok"
-    assert "Not available: no analysis returned a table named talent.moves" in html
+    moves = html[html.index('<section id="moves">') : html.index('<section id="retention">')]
     assert (
-        "Not available: table collab.paper_mix__llm was not produced (collaboration, LLM topic: "
-        "collab_tables failed: RuntimeError: no LLM papers)" in html
+        '<p class="empty">Nothing to draw here for this selection: no analysis returned the table ' in moves
     )
+    assert 'class="plot"' not in moves and "Not drawn" not in moves  # one paragraph, not three boxes
+    llm = html[html.index('<section id="llm">') : html.index('<section id="claims">')]
+    assert (
+        "The collaboration, LLM topic analysis stopped with an internal error, which is a bug (the "
+        "analysis&#39;s own message is in data/unavailable.json)." in llm
+    )
+    # The error text itself is never on the page: it is in data/unavailable.json and the result.
+    assert "RuntimeError" not in html and "no LLM papers" not in html
+    problems = json.loads((result.out_dir / "data" / "unavailable.json").read_text())
+    assert problems == {
+        "collaboration, LLM topic": {
+            "kind": "error",
+            "message": "collab_tables failed: RuntimeError: no LLM papers",
+        }
+    }
     claims = {c["id"]: c for c in result.claims}
     leaving = claims["first_observed_cn_leaving_us"]
     assert leaving["reason"] == "table talent.origin_work_by_year is not available"
     assert claims["top_talent_concentrating"]["verdict"] == "supported"
     assert claims["top_talent_concentrating_cn"]["verdict"] == "inconclusive"
-    assert "Not available: no analysis returned a table named collab.country_counts" in html
+    assert "Not drawn: no analysis returned the table collab.country_counts;" in html
     assert "or:~Someone1" not in html  # person-level rows are exported, not displayed
 
 
@@ -134,9 +149,10 @@ def test_malicious_strings_render_as_text(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Evil Lab &lt;img src=x onerror=&#34;alert(2)&#34;&gt; &amp; Co" in html
     assert "&lt;b onmouseover=alert(4)&gt;bold&lt;/b&gt;" in html
-    # The only <script> elements: the error hook, Plotly, the loader, and one JSON holder per chart.
+    # The only <script> elements: the error hook, Plotly, the shared layout, the loader, and one JSON
+    # holder per chart.
     holders = len(re.findall(r'<script type="application/json" class="figure-data"', html))
-    assert len(re.findall(r"<script\b", html)) == 3 + holders
+    assert len(re.findall(r"<script\b", html)) == 4 + holders
     assert "\\u003cscript\\u003ealert(3)" in html  # the legend label survives, as inert JSON text
 
 

@@ -20,7 +20,7 @@ def test_duplicate_authorship_ids_are_caught():
 
 def test_duplicate_mentions_are_caught_but_other_orders_are_not():
     con = connect(":memory:")
-    insert = "insert into affiliation_mentions values ('p#1', ?, 'MIT', 's', 'aff', null)"
+    insert = "insert into affiliation_mentions values ('p#1', ?, 'MIT', 's', 'aff', null, 'paper')"
     con.execute(insert, [1])
     con.execute(insert, [2])
     check_unique_keys(con)

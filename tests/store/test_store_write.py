@@ -21,7 +21,7 @@ def batch(source_id: str, paper: str, title: str = "T") -> SourceBatch:
 
 def mention(source_id: str, authorship_id: str) -> SourceBatch:
     made = SourceBatch(source_id, "test", None, None, "m.csv", "sha", 1)
-    made.rows["affiliation_mentions"].append((authorship_id, 1, "MIT", source_id, "aff", None))
+    made.rows["affiliation_mentions"].append((authorship_id, 1, "MIT", source_id, "aff", None, "paper"))
     return made
 
 

@@ -60,8 +60,7 @@ def talent(
 @dataclass(frozen=True)
 class CollabOptions:
     topic: str | None = None  # a preset (llm) or comma-separated phrases
-    window: int = 3  # years per tie/network window
-    grouping: str | None = None  # greater-china | prc-with-sars
+    window: int = 3  # years per tie/network window (China scope, basis, panel: the Selection)
     persons: str = "auto"  # auto | linked | openreview
     resamples: int = DEFAULT_RESAMPLES
 
@@ -97,7 +96,6 @@ def collab(
             selection,
             options.topic,
             options.window,
-            options.grouping,
             persons=options.persons,
             resamples=options.resamples,
         )

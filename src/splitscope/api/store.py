@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import duckdb
 
 from splitscope.analysis.claims import load_claims
 from splitscope.config import Settings
@@ -14,6 +18,8 @@ from splitscope.resolve.affiliations.resolver import AffiliationResolver, defaul
 from splitscope.selection import Selection
 from splitscope.sources.paperlists.download import fetch_paperlists
 from splitscope.store import connect, open_store
+from splitscope.store.fingerprint import StoreFingerprint, store_fingerprint
+from splitscope.store.state import BUILD_RUNNING, read_state
 from splitscope.store.status import StoreStatus, store_status
 
 
@@ -31,9 +37,12 @@ def paperlist_mirror(settings: Settings, selection: Selection) -> Path:
     return fetch_paperlists(selection, settings.cache_dir)
 
 
-def build(settings: Settings, selection: Selection, progress: bool = True) -> BuildSummary:
+def build(
+    settings: Settings, selection: Selection, progress: bool = True, full: bool = False
+) -> BuildSummary:
     """`splitscope build`: ingest the selected paper lists, openreview-authors files and the conference CSV,
-    then resolve affiliations and link persons. Unusable files end up in the summary's `problem`."""
+    then resolve affiliations and link persons (in full with `full`, as a clean build does). Unusable files
+    end up in the summary's `problem`."""
     shared = settings.shared_dir
     if shared is not None and not shared.is_dir():
         raise UnusableInputError(f"{shared}: --shared data directory not found")
@@ -47,13 +56,40 @@ def build(settings: Settings, selection: Selection, progress: bool = True) -> Bu
         con.close()
 
 
-def status(settings: Settings) -> StoreStatus:
-    """`splitscope status`: papers, authorships, mentions and quarantine per venue-year, with coverage."""
+@dataclass
+class StatusResult:
+    status: StoreStatus
+    fingerprint: StoreFingerprint
+    pipeline: dict[str, str | None]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.status.to_dict(), "pipeline": self.pipeline, "fingerprint": self.fingerprint.to_dict()}
+
+
+def status(settings: Settings) -> StatusResult:
+    """`splitscope status`: papers, authorships, mentions and quarantine per venue-year, with coverage;
+    how the last build ended and how the persons were linked; a content fingerprint of every table, so two
+    stores can be compared in one command."""
     con = open_store(settings.db_path)
     try:
-        return store_status(con)
+        return StatusResult(store_status(con), store_fingerprint(con), pipeline_status(con))
     finally:
         con.close()
+
+
+def pipeline_status(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """The last build's end and the persons' making, with what follows for a reader comparing stores."""
+    build, link = read_state(con, "build"), read_state(con, "persons_link")
+    if build == BUILD_RUNNING:
+        note = "the last build did not complete: the next `splitscope build` finishes it and relinks persons"
+    elif link == "incremental":
+        note = (
+            "persons were linked incrementally (new records joined persons kept whole); a clean build links "
+            "all records together and can differ slightly: `splitscope build --full` relinks everything"
+        )
+    else:
+        note = None
+    return {"build": build, "persons_link": link, "note": note}
 
 
 def report(

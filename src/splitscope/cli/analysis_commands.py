@@ -9,9 +9,76 @@ from rich.console import Console
 from rich.table import Table
 
 from splitscope import api
-from splitscope.cli.common import CsvOption, DbOption, JsonOption, err_console, print_json, run
+from splitscope.analysis.coverage import TREND_COVERAGE_GATE
+from splitscope.cli.common import (
+    ChinaScopeOption,
+    CsvOption,
+    DbOption,
+    JsonOption,
+    err_console,
+    print_json,
+    run,
+)
 from splitscope.config import load_settings
-from splitscope.selection import parse_selection
+from splitscope.selection import Selection, parse_selection
+
+# How trends are measured; the same options for talent and collab (selection.py parses them).
+RawMixOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw-mix",
+        help="Pool each year's own venues (the raw venue mix: venues entering or leaving move the series) "
+        "instead of chain-linking changes over the venues present in both years.",
+    ),
+]
+GateOption = Annotated[
+    float | None,
+    typer.Option(
+        "--coverage-gate",
+        help=f"Minimum affiliation coverage of a venue-year in a trend (default {TREND_COVERAGE_GATE}).",
+    ),
+]
+BasisOption = Annotated[
+    str,
+    typer.Option(
+        "--basis", help="Country of an affiliation: site (named in the string) or hq (parent company)."
+    ),
+]
+AffiliationBasisOption = Annotated[
+    str | None,
+    typer.Option(
+        "--affiliation-basis",
+        help="Use only these sources of affiliations: paper, profile_crawl, profile_dated, openalex (a,b).",
+    ),
+]
+ExcludeBasisOption = Annotated[
+    str | None,
+    typer.Option("--exclude-affiliation-basis", help="Leave out these sources of affiliations (a,b)."),
+]
+
+
+def trend_selection(
+    venues: str | None,
+    years: str | None,
+    raw_mix: bool,
+    gate: float | None,
+    basis: str,
+    china_scope: str | None,
+    include: str | None,
+    exclude: str | None,
+) -> Selection:
+    return run(
+        lambda: parse_selection(
+            venues,
+            years,
+            raw_mix=raw_mix,
+            coverage_gate=gate,
+            basis=basis,
+            china_scope=china_scope,
+            affiliation_basis=include,
+            exclude_affiliation_basis=exclude,
+        )
+    )
 
 
 def talent_command(
@@ -24,12 +91,27 @@ def talent_command(
         "first-observed"
     ),
     careers: Annotated[bool, typer.Option("--careers", help="Also output talent.careers (large).")] = False,
+    raw_mix: RawMixOption = False,
+    coverage_gate: GateOption = None,
+    basis: BasisOption = "site",
+    china_scope: ChinaScopeOption = None,
+    affiliation_basis: AffiliationBasisOption = None,
+    exclude_affiliation_basis: ExcludeBasisOption = None,
     json_out: JsonOption = False,
     csv_dir: CsvOption = None,
     db: DbOption = None,
 ) -> None:
     """Careers, balance, flows, moves, returns, retention, sectors and concentration (docs/talent.md)."""
-    selection = run(lambda: parse_selection(venues, years))
+    selection = trend_selection(
+        venues,
+        years,
+        raw_mix,
+        coverage_gate,
+        basis,
+        china_scope,
+        affiliation_basis,
+        exclude_affiliation_basis,
+    )
     options = api.TalentOptions(cohort=cohort, origin=origin, include_careers=careers)
     result = run(lambda: api.talent(load_settings(db=db), selection, options))
     if csv_dir is not None:
@@ -49,19 +131,38 @@ def collab_command(
     years: Annotated[str | None, typer.Option("--years", help="Year or range, e.g. 2018-2024.")] = None,
     topic: Annotated[str | None, typer.Option("--topic", help="Topic preset (llm) or phrases a,b.")] = None,
     window: Annotated[int, typer.Option("--window", help="Years per tie/network window.")] = 3,
-    grouping: Annotated[
-        str | None, typer.Option("--grouping", help="Country grouping: greater-china, prc-with-sars.")
-    ] = None,
     persons: Annotated[
         str, typer.Option("--persons", help="Tie persons: auto, linked, openreview.")
     ] = "auto",
+    raw_mix: RawMixOption = False,
+    coverage_gate: GateOption = None,
+    basis: BasisOption = "site",
+    china_scope: ChinaScopeOption = None,
+    grouping: Annotated[
+        str | None,
+        typer.Option(
+            "--grouping",
+            help="Old name of --china-scope: greater-china = with-hk-mo-tw, prc-with-sars = with-hk-mo.",
+        ),
+    ] = None,
+    affiliation_basis: AffiliationBasisOption = None,
+    exclude_affiliation_basis: ExcludeBasisOption = None,
     json_out: JsonOption = False,
     csv_dir: CsvOption = None,
     db: DbOption = None,
 ) -> None:
     """Collaboration analytics: US-CN paper shares, pair strength, tie persistence, institution pairs."""
-    selection = run(lambda: parse_selection(venues, years))
-    options = api.CollabOptions(topic=topic, window=window, grouping=grouping, persons=persons)
+    selection = trend_selection(
+        venues,
+        years,
+        raw_mix,
+        coverage_gate,
+        basis,
+        china_scope or grouping,
+        affiliation_basis,
+        exclude_affiliation_basis,
+    )
+    options = api.CollabOptions(topic=topic, window=window, persons=persons)
     result = run(lambda: api.collab(load_settings(db=db), selection, options))
     if csv_dir is not None:
         written = result.write(csv_dir)
@@ -74,7 +175,9 @@ def collab_command(
 
 
 def print_collab_headline(rows: list[dict[str, Any]]) -> None:
-    table = Table(title="US-CN papers (>= 1 US and >= 1 CN affiliation), all selected venues")
+    table = Table(
+        title="US-CN papers (>= 1 US and >= 1 CN affiliation), all selected venues (see --json notes)"
+    )
     for column in ("year", "share", "95% interval", "papers", "with country", "selected"):
         table.add_column(column, justify="right")
     for row in rows:

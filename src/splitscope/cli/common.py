@@ -22,6 +22,14 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout, nothing else.")]
 CsvOption = Annotated[Path | None, typer.Option("--csv", help="Write every table as CSV+Parquet here.")]
+# The one China-scope option of talent, collab and the report (selection.CHINA_SCOPES).
+ChinaScopeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--china-scope",
+        help="What counts as China: mainland (default; HK, MO, TW their own), with-hk-mo, with-hk-mo-tw.",
+    ),
+]
 
 
 def say_error(error: SplitscopeError) -> None:

@@ -31,7 +31,8 @@ def gaps_command(
     )
     for gap in result.gaps:
         typer.echo(
-            f"  {gap.venue} {gap.year}: coverage {gap.coverage:.1%} of {gap.authorships:,} authorships; "
+            f"  {gap.venue} {gap.year}: coverage {gap.coverage:.1%} of {gap.authorships:,} authorships "
+            f"(papers {gap.paper_coverage:.1%}); "
             f"{gap.holds}; fill: {gap.fill_command or gap.note}"
         )
     if result.fill_commands:

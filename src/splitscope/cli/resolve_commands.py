@@ -99,6 +99,12 @@ def person_command(
                 f"  {paper['year']} {paper['venue']:<8} {countries:<6} {where[:40]:<40} {paper['title'][:60]}"
             )
             typer.echo(f"       linked by {paper['link_method']}: {paper['evidence']}")
+            for site in paper.get("site_continuity") or []:  # issue 16: where a site country came from
+                taken = site["country"] or f"unknown (default {site['default_country']} not used for moves)"
+                typer.echo(
+                    f"       {site['org_id']} names no site: {taken} by {site['rule']} from "
+                    f"{', '.join(site['evidence_authorship_ids']) or 'no other paper'}"
+                )
         typer.echo("")
 
 

@@ -11,7 +11,15 @@ from rich.console import Console
 from rich.table import Table
 
 from splitscope import api
-from splitscope.cli.common import DbOption, JsonOption, err_console, finish, print_json, run
+from splitscope.cli.common import (
+    ChinaScopeOption,
+    DbOption,
+    JsonOption,
+    err_console,
+    finish,
+    print_json,
+    run,
+)
 from splitscope.config import load_settings
 from splitscope.selection import parse_selection
 
@@ -30,13 +38,16 @@ def build_command(
             "--shared", help="Data bundle with openreview-authors/ and conference-csv/ (SPLITSCOPE_SHARED)."
         ),
     ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Relink every person from nothing, as a clean build does.")
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest paper lists, openreview-authors and the conference CSV (idempotent, incremental)."""
     selection = run(lambda: parse_selection(venues, years))
     settings = load_settings(db=db, mirror=mirror, shared=shared)
-    summary = run(lambda: api.build(settings, selection, progress=not as_json))
+    summary = run(lambda: api.build(settings, selection, progress=not as_json, full=full))
     if as_json:
         print_json(summary.to_dict())
     else:
@@ -64,6 +75,11 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
         print_json(status)
         return
     print_status_table(status)
+    pipeline = status["pipeline"]
+    typer.echo(f"last build: {pipeline['build'] or '-'}; persons linked: {pipeline['persons_link'] or '-'}")
+    if pipeline["note"]:
+        typer.echo(pipeline["note"])
+    typer.echo(f"fingerprint: {status['fingerprint']['digest']}")
 
 
 def print_status_table(status: dict[str, Any]) -> None:
@@ -102,11 +118,12 @@ def report_command(
     venues: Annotated[str | None, typer.Option("--venues", help="Venue codes or sets, or 'all'.")] = None,
     years: Annotated[str | None, typer.Option("--years", help="A year or range like 2014-2024.")] = None,
     claims: Annotated[Path | None, typer.Option("--claims", help="Your own claims YAML file.")] = None,
+    china_scope: ChinaScopeOption = None,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Write the self-contained HTML report, its data exports and the claim checks."""
-    selection = run(lambda: parse_selection(venues, years))
+    selection = run(lambda: parse_selection(venues, years, china_scope=china_scope))
     settings = load_settings(db=db)
     spinner = (
         err_console.status("Rendering the report…", spinner="dots") if not json_output else nullcontext()

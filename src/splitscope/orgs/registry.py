@@ -66,6 +66,16 @@ class Registry:
     def __iter__(self):
         return iter(self.orgs.values())
 
+    def family(self, org_id: str) -> str:
+        """The top of `org_id`'s parent chain: Microsoft Research Asia and Microsoft are one organisation
+        with several sites (a chain that loops stops where it would repeat)."""
+        seen = {org_id}
+        org = self.orgs.get(org_id)
+        while org is not None and org.parent and org.parent not in seen:
+            seen.add(org.parent)
+            org_id, org = org.parent, self.orgs.get(org.parent)
+        return org_id
+
     def alias_index(self) -> dict[str, tuple[str, ...]]:
         """Normalised name or alias → ids of the organisations that carry it, in registry order (a name
         several organisations share, such as Northeastern University, maps to all of them)."""

@@ -1,35 +1,31 @@
-"""`splitscope build`: ingest paper lists, then openreview-authors, then the conference CSV, then run the
-post-ingestion steps (affiliation resolution, person linkage) that later stages register below.
+"""`splitscope build`: ingest paper lists with their openreview-authors files (pipeline/units.py), then
+the conference CSV, then run the post-ingestion steps (affiliation resolution, person linkage, …).
 
-A paper list and the openreview-authors file of the same venue-year form one unit: the authors file
-attaches rows to the paper list's papers, so both are parsed together (in a worker process) and written
-in one transaction. Unchanged inputs (same file stamp, or same sha256) are skipped without parsing.
+The store remembers whether the last build completed (`pipeline_state`): a build that follows an
+interrupted one relinks persons in full, so that it ends with exactly the store a clean build gives.
 """
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from splitscope.errors import SplitscopeError, UnusableInputError
+from splitscope.pipeline.units import StoredState, Unit, UnitResult, find_units, parse_all
 from splitscope.resolve import steps as post_ingest_steps
 from splitscope.resolve.affiliations.resolver import AffiliationResolver, default_resolver
 from splitscope.selection import Selection
 from splitscope.sources import conference_csv
 from splitscope.sources.openreview import authors as openreview_authors
 from splitscope.sources.paperlists import parse as paperlists
-from splitscope.sources.reading import RawInput, read_input
+from splitscope.sources.reading import read_input
 from splitscope.store.batch import SourceBatch
 from splitscope.store.keys import check_unique_keys
+from splitscope.store.state import BUILD_COMPLETE, BUILD_RUNNING, forget_person_links, read_state, write_state
 from splitscope.store.write import (
     FileStamp,
     bulk_load_settings,
@@ -41,20 +37,6 @@ from splitscope.store.write import (
 # Units are written in groups of about this many rows per transaction (each commit maintains the
 # primary-key indexes; measured: one commit per file made writing 3x slower than parsing).
 WRITE_GROUP_ROWS = 400_000
-# Parsing a file takes 10-400 ms; below this many files a process pool costs more than it saves.
-MIN_FILES_FOR_POOL = 8
-
-
-@dataclass(frozen=True)
-class Unit:
-    venue: str
-    year: int
-    paperlist: Path
-    authors: Path | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.venue}/{self.paperlist.name}"
 
 
 @dataclass
@@ -88,6 +70,7 @@ class BuildSummary:
     outcomes: list[SourceOutcome] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     post_ingest_steps: list[str] = field(default_factory=list)
+    relinked_in_full: str = ""  # why persons were relinked from nothing ('' when they were not)
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -112,144 +95,10 @@ class BuildSummary:
             "records_quarantined": sum(o.records_quarantined for o in loaded),
             "all_reconcile": all(o.reconciles for o in loaded),
             "post_ingest_steps": self.post_ingest_steps,
+            "relinked_in_full": self.relinked_in_full,
             "errors": self.errors,
             "sources": [o.__dict__ for o in self.outcomes],
         }
-
-
-@dataclass
-class UnitResult:
-    unit: Unit
-    paperlist: SourceBatch | None = None  # None: unchanged or failed
-    authors: SourceBatch | None = None
-    unchanged: bool = False
-    errors: list[str] = field(default_factory=list)
-    failed_source_id: str = ""
-
-    @property
-    def row_count(self) -> int:
-        return sum(b.row_count for b in (self.paperlist, self.authors) if b is not None)
-
-
-def find_units(selection: Selection, mirror_dir: Path, authors_dir: Path | None) -> list[Unit]:
-    units = []
-    for venue, year, path in paperlists.discover_paperlists(mirror_dir):
-        if selection.includes(venue, year):
-            authors = openreview_authors.find_file(authors_dir, venue, year) if authors_dir else None
-            units.append(Unit(venue, year, path, authors))
-    return units
-
-
-@dataclass(frozen=True)
-class StoredState:
-    """What the store knows about its inputs, read in two queries (not three per file)."""
-
-    stamps: dict[str, FileStamp]
-    shas: dict[str, str]
-
-    @classmethod
-    def load(cls, con: duckdb.DuckDBPyConnection) -> StoredState:
-        stamps = {
-            row[0]: FileStamp(row[1], row[2], row[3])
-            for row in con.execute("SELECT source_id, path, file_size, mtime_ns FROM source_files").fetchall()
-        }
-        shas = dict(con.execute("SELECT source_id, sha256 FROM sources").fetchall())
-        return cls(stamps, shas)
-
-    def unit_is_unchanged(self, unit: Unit) -> bool:
-        """Cheap check (file size and mtime only): both inputs exactly as last loaded."""
-        paperlist_id = paperlists.source_id_for(unit.venue, unit.year)
-        if self.stamps.get(paperlist_id) != FileStamp.of(unit.paperlist):
-            return False
-        authors_id = openreview_authors.source_id_for(unit.venue, unit.year)
-        if unit.authors is None:
-            return authors_id not in self.shas
-        return self.stamps.get(authors_id) == FileStamp.of(unit.authors)
-
-    def known_shas(self, unit: Unit) -> tuple[str | None, str | None]:
-        return (
-            self.shas.get(paperlists.source_id_for(unit.venue, unit.year)),
-            self.shas.get(openreview_authors.source_id_for(unit.venue, unit.year)),
-        )
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Parsing allocates millions of small acyclic lists and tuples; the cyclic collector's repeated
-    scans of them cost 23% of the parse time (measured on the full corpus). Refcounting frees them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def parse_unit(unit: Unit, known_paperlist_sha: str | None, known_authors_sha: str | None) -> UnitResult:
-    """Worker: read both files; parse only when some content changed. Never touches the store."""
-    with gc_paused():
-        return _parse_unit(unit, known_paperlist_sha, known_authors_sha)
-
-
-def _parse_unit(unit: Unit, known_paperlist_sha: str | None, known_authors_sha: str | None) -> UnitResult:
-    paperlist_id = paperlists.source_id_for(unit.venue, unit.year)
-    result = UnitResult(unit, failed_source_id=paperlist_id)
-    try:
-        raw = read_input(unit.paperlist, unit.label)
-    except UnusableInputError as exc:
-        result.errors.append(str(exc))
-        return result
-    raw_authors, authors_error = _read_authors(unit)
-    authors_sha = raw_authors.sha256 if raw_authors else None
-    if authors_error is None and (raw.sha256, authors_sha) == (known_paperlist_sha, known_authors_sha):
-        result.unchanged = True
-        return result
-    try:
-        parsed = paperlists.parse_paperlist(raw, unit.venue, unit.year)
-    except UnusableInputError as exc:
-        result.errors.append(str(exc))
-        return result
-    if raw_authors is not None and authors_error is None:
-        try:
-            result.authors = openreview_authors.parse_openreview_authors(
-                raw_authors, unit.venue, unit.year, parsed
-            ).freeze()
-        except UnusableInputError as exc:
-            authors_error = str(exc)
-    if authors_error is not None:
-        result.errors.append(authors_error)
-        result.failed_source_id = openreview_authors.source_id_for(unit.venue, unit.year)
-        if raw.sha256 == known_paperlist_sha:  # only the authors file broke: keep what is stored
-            return result
-    result.paperlist = parsed.batch.freeze()
-    return result
-
-
-def _read_authors(unit: Unit) -> tuple[RawInput | None, str | None]:
-    if unit.authors is None:
-        return None, None
-    try:
-        return read_input(unit.authors, f"openreview-authors/{unit.venue}/{unit.authors.name}"), None
-    except UnusableInputError as exc:
-        return None, str(exc)
-
-
-def _parse_all(jobs: list[tuple[Unit, str | None, str | None]], workers: int) -> Iterator[UnitResult]:
-    if workers <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
-        for job in jobs:
-            yield parse_unit(*job)
-        return
-    # forkserver: workers start from a clean single-threaded server (fork from a process running DuckDB
-    # threads is unsafe) with the parser preloaded (spawn re-imported it in every worker: ~1 s).
-    context = get_context("forkserver")
-    context.set_forkserver_preload(
-        ["splitscope.sources.paperlists.parse", "splitscope.sources.openreview.authors"]
-    )
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # biggest files first keeps both workers busy until the end
-        ordered = sorted(jobs, key=lambda j: -j[0].paperlist.stat().st_size)
-        yield from pool.map(parse_unit, *zip(*ordered, strict=True), chunksize=1)
 
 
 def write_units(con: duckdb.DuckDBPyConnection, results: list[UnitResult], summary: BuildSummary) -> bool:
@@ -303,11 +152,15 @@ def build(
     workers: int | None = None,
     post_ingest: bool = True,
     resolver: AffiliationResolver | None = None,
+    full: bool = False,
 ) -> BuildSummary:
     """Ingest every selected paper list under `mirror_dir`, the matching openreview-authors files and the
     conference CSV from `shared_dir`, then run the post-ingestion steps of resolve/steps.py (unless
     `post_ingest` is False: the ingestion benchmark times ingestion alone). Unusable files are reported
-    in `summary.errors` (their previously stored rows stay); everything else is loaded."""
+    in `summary.errors` (their previously stored rows stay); everything else is loaded.
+
+    Persons are relinked in full (as a clean build links them) when `full` is set or the last build did
+    not complete; otherwise new records join the persons already linked (resolve/persons/step.py)."""
     if not mirror_dir.is_dir():
         raise UnusableInputError(f"{mirror_dir}: paper-list mirror directory not found")
     authors_dir = shared_dir / "openreview-authors" if shared_dir else None
@@ -323,6 +176,8 @@ def build(
         else:
             pending.append((unit, *stored.known_shas(unit)))
     workers = workers or min(2, os.cpu_count() or 1)
+    interrupted = read_state(con, "build") == BUILD_RUNNING
+    write_state(con, "build", BUILD_RUNNING)
     with bulk_load_settings(con):
         changed = _ingest_paperlists(con, pending, workers, progress, summary)
         csv_path = conference_csv.find_file(shared_dir) if shared_dir else None
@@ -330,9 +185,13 @@ def build(
             _load_csv(con, csv_path, selection, changed, summary)
     check_unique_keys(con)
     if post_ingest:
+        if full or interrupted:
+            forget_person_links(con)
+            summary.relinked_in_full = "asked (--full)" if full else "the last build did not complete"
         summary.post_ingest_steps = post_ingest_steps.run_post_ingest_steps(
             con, resolver or default_resolver(shared_dir)
         )
+        write_state(con, "build", BUILD_COMPLETE)
     return summary
 
 
@@ -347,7 +206,7 @@ def _ingest_paperlists(
     group: list[UnitResult] = []
     with _progress(progress) as bar:
         task = bar.add_task("paper lists", total=len(pending))
-        for result in _parse_all(pending, workers):
+        for result in parse_all(pending, workers):
             group.append(result)
             if sum(r.row_count for r in group) >= WRITE_GROUP_ROWS:
                 changed |= write_units(con, group, summary)

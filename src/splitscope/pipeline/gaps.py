@@ -1,11 +1,7 @@
 """`splitscope gaps`: the venue-years whose author-affiliation coverage is below the trend gate
-(analysis/coverage.py), what the store holds for each (by affiliation basis), and the command that
-would fill it from OpenAlex when the venue map (sources/openalex/venues.yaml) knows the venue.
-
-The basis of an affiliation is derived from the kind of the source that supplied it: paper lists and
-the conference CSV print it on the paper (`paper`), openreview-authors files are profile crawls
-(`profile_crawl`), dated OpenReview profile entries (`profile_dated`), any OpenAlex kind (`openalex`).
-Issue 15 introduces this mapping in the analysis; `basis_of` here follows the same rule.
+(analysis/coverage.py), what the store holds for each (authorships with a country per affiliation basis,
+per-paper institution lists), and the command that would fill it from OpenAlex when the venue map
+(sources/openalex/venues.yaml) knows the venue.
 """
 
 from __future__ import annotations
@@ -15,41 +11,31 @@ from typing import Any
 
 import duckdb
 
-from splitscope.analysis.coverage import TREND_COVERAGE_GATE, venue_year_coverage
+from splitscope.analysis.coverage import coverage_gate, venue_year_coverage
 from splitscope.selection import Selection
 from splitscope.sources.openalex.venues import mapped_venues
+from splitscope.store.batch import AFFILIATION_BASES
 
-PROFILE_DATED_PREFIX = "openreview-profile:"  # resolve/profiles/history.py's source ids
-
-_BASIS_SQL = f"""
+# The basis is the one resolution recorded on each row (store/batch.py, AFFILIATION_BASES); a row of a
+# store built before it was recorded counts as 'unknown'.
+_BASIS_SQL = """
 with accepted as (
     select p.venue, p.year, p.paper_id, au.authorship_id
     from papers p left join authorships au using (paper_id)
-    where p.accepted and {{where}}
+    where p.accepted and {where}
 ), resolved as (
-    select distinct aa.authorship_id,
-           case when aa.source_id like '{PROFILE_DATED_PREFIX}%' then 'profile_dated'
-                when s.kind like 'openalex%' then 'openalex'
-                when s.kind in ('paperlists', 'conference_csv') then 'paper'
-                when s.kind = 'openreview_authors' then 'profile_crawl'
-                when s.kind = 'openreview_api' then 'profile_dated'
-                else coalesce(s.kind, 'unknown') end as basis
-    from authorship_affiliations aa left join sources s using (source_id)
-    where aa.country is not null
+    select authorship_id, min(coalesce(basis, 'unknown')) as basis
+    from authorship_affiliations where country is not null group by authorship_id
 )
 select a.venue, a.year, count(distinct a.paper_id) as papers,
        count(distinct a.paper_id) filter (where a.authorship_id is not null) as papers_with_names,
        count(distinct a.paper_id) filter (
            where a.paper_id in (select paper_id from paper_affiliation_mentions)) as papers_with_paper_list,
-       list(distinct r.basis) filter (where r.basis is not null) as bases,
-       count(distinct a.authorship_id) filter (where r.basis = 'paper') as paper,
-       count(distinct a.authorship_id) filter (where r.basis = 'profile_crawl') as profile_crawl,
-       count(distinct a.authorship_id) filter (where r.basis = 'profile_dated') as profile_dated,
-       count(distinct a.authorship_id) filter (where r.basis = 'openalex') as openalex
+       {per_basis}
 from accepted a left join resolved r using (authorship_id)
 group by all
 """
-BASES = ("paper", "profile_crawl", "profile_dated", "openalex")
+BASES = (*AFFILIATION_BASES, "unknown")
 
 
 @dataclass
@@ -60,6 +46,7 @@ class Gap:
     authorships: int
     with_country: int
     coverage: float
+    paper_coverage: float  # accepted papers with a country set (per author or per-paper list): collab's gate
     holds: str  # what exists, in words
     by_basis: dict[str, int]  # authorships with a country, per basis
     fill_command: str | None  # None when the venue map has no OpenAlex source for the venue
@@ -110,14 +97,13 @@ def _ranges(years: list[int]) -> list[str]:
 def list_gaps(con: duckdb.DuckDBPyConnection, selection: Selection | None = None) -> GapList:
     selection = selection or Selection()
     coverage = venue_year_coverage(con, selection)
-    basis = {
-        (row["venue"], int(row["year"])): row
-        for row in con.execute(_BASIS_SQL.format(where=selection.sql("p.venue", "p.year")))
-        .df()
-        .to_dict("records")
-    }
+    per_basis = ", ".join(
+        f"count(distinct a.authorship_id) filter (where r.basis = '{b}') as {b}" for b in BASES
+    )
+    sql = _BASIS_SQL.format(where=selection.sql("p.venue", "p.year"), per_basis=per_basis)
+    basis = {(row["venue"], int(row["year"])): row for row in con.execute(sql).df().to_dict("records")}
     mapped = set(mapped_venues())
-    result = GapList(TREND_COVERAGE_GATE, venue_years_checked=len(coverage))
+    result = GapList(coverage_gate(selection), venue_years_checked=len(coverage))
     for row in coverage[~coverage["gated_in"]].to_dict("records"):
         venue, year = row["venue"], int(row["year"])
         held = basis.get((venue, year), {})
@@ -132,11 +118,12 @@ def list_gaps(con: duckdb.DuckDBPyConnection, selection: Selection | None = None
                 int(row["authorships"]),
                 int(row["with_country"]),
                 round(float(row["coverage"]), 4),
+                round(float(row["paper_coverage"]), 4),
                 _holds(held, by_basis),
                 by_basis,
                 fill,
                 note,
-            )  # fmt: skip
+            )
         )
     return result
 

@@ -1,23 +1,58 @@
-"""Plotly figures from MetricTables per the section spec, and JSON safe to embed inside <script>.
+"""Plotly figures (plain JSON-ready dicts) from MetricTables per the section spec, and JSON safe to embed.
 
-A chart that cannot be drawn raises ChartUnavailable with the reason the report shows instead.
+Figures carry their traces and a small layout; the shared look (LAYOUT) is embedded once in the page
+and merged in the browser, so fifty charts do not repeat a template fifty times. Numbers are rounded to
+four significant digits for drawing (the CSV export keeps every digit). A chart that cannot be drawn
+raises ChartUnavailable with the reason the report shows instead.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 
 from splitscope.analysis.claims import select_rows
 from splitscope.analysis.metric_table import MetricTable
+from splitscope.report.flows import sankey_figure
 from splitscope.report.sections import CHART_KINDS, Chart
+from splitscope.report.series import OTHER, Picked, Rules, pick_series
 
-MAX_SERIES = 8  # more lines than this is unreadable; the CSV keeps every series
 MAX_TABLE_ROWS = 50
-MAX_SANKEY_LINKS = 60
+MAX_HEATMAP_ROWS = 60
+
+# The look every figure shares (merged into each figure's layout by the page's loader).
+LAYOUT: dict[str, Any] = {
+    "font": {"family": "system-ui, -apple-system, 'Segoe UI', sans-serif", "size": 12, "color": "#1d2330"},
+    "paper_bgcolor": "#fff",
+    "plot_bgcolor": "#fff",
+    "height": 380,
+    "margin": {"l": 60, "r": 20, "t": 16, "b": 48},
+    "legend": {"orientation": "h", "y": -0.2},
+    "hovermode": "closest",
+    "xaxis": {"gridcolor": "#eceff3", "zeroline": False, "automargin": True},
+    "yaxis": {"gridcolor": "#eceff3", "zeroline": False, "automargin": True},
+}
+# US and China keep their colours on every chart; "other" is grey; the rest take PALETTE in rank order.
+FIXED_COLOURS = {
+    "US": "#2b5fad",
+    "us_only": "#2b5fad",
+    "US-US": "#2b5fad",
+    "CN": "#d1342f",
+    "cn_only": "#d1342f",
+    "CN-CN": "#d1342f",
+    "us_cn": "#7b3fa0",
+    "US-CN": "#7b3fa0",
+    "US → CN": "#2b5fad",  # a route takes the colour of where it starts
+    "CN → US": "#d1342f",
+    OTHER: "#9aa0a6",
+}
+NEUTRAL = "#7d8793"
+DASHES = ("solid", "dash", "dot")
+PALETTE = ("#e69f00", "#009e73", "#56b4e9", "#cc79a7", "#8c6d31", "#17becf", "#bcbd22", "#6b6ecf", "#e7969c")
 
 
 class ChartUnavailable(Exception):
@@ -29,6 +64,14 @@ class Axes:
     x: str
     y: str
     color: list[str]
+
+
+@dataclass
+class Built:
+    """A figure and what the reader must know about what it leaves out."""
+
+    figure: dict[str, Any]
+    notes: list[str]
 
 
 def infer_axes(chart: Chart, frame: pd.DataFrame) -> Axes:
@@ -44,130 +87,192 @@ def infer_axes(chart: Chart, frame: pd.DataFrame) -> Axes:
     missing = [c for c in (x, y, *color) if c is None or c not in columns]
     if missing:
         shown = ", ".join(str(c) for c in missing)
-        raise ChartUnavailable(f"table lacks column(s) {shown} (has {', '.join(columns)})")
+        raise ChartUnavailable(f"the table has no column {shown} (it has {', '.join(columns)})")
     return Axes(x, y, color)  # type: ignore[arg-type]
 
 
-def build_figure(chart: Chart, table: MetricTable) -> go.Figure:
+def build_figure(chart: Chart, table: MetricTable, colours: dict[str, str] | None = None) -> Built:
     if chart.kind not in CHART_KINDS or chart.kind == "table":
         raise ValueError(f"not a figure kind: {chart.kind}")
     missing_where = [c for c in chart.where if c not in table.frame.columns]
     if missing_where:
-        raise ChartUnavailable(f"table lacks column(s) {', '.join(missing_where)}")
+        raise ChartUnavailable(f"the table has no column {', '.join(missing_where)}")
     frame = select_rows(table.frame, chart.where)
     if frame.empty:
         raise ChartUnavailable("the table has no rows for this selection")
     if chart.kind == "sankey":
-        return _sankey(frame)
+        try:
+            figure, notes = sankey_figure(frame)
+        except ValueError as exc:
+            raise ChartUnavailable(str(exc)) from exc
+        return Built(figure, notes)
     axes = infer_axes(chart, frame)
     if chart.kind == "heatmap":
         return _heatmap(frame, axes)
-    return _series_chart(chart.kind, frame, axes)
+    rules = Rules(chart.weight, chart.n, chart.min_n, chart.max_interval, chart.max_series, chart.fold)
+    picked = pick_series(frame, axes.x, axes.y, axes.color, rules)
+    if not picked.labels:
+        raise ChartUnavailable("no group has enough data to draw: " + "; ".join(picked.notes))
+    return Built(_series_chart(chart, picked, axes, colours or {}), picked.notes)
 
 
-def _series_labels(frame: pd.DataFrame, color: list[str]) -> pd.Series:
-    if not color:
-        return pd.Series("all", index=frame.index)
-    # A route (from_country, to_country) reads as an arrow; other category pairs as "a · b".
-    joiner = " → " if color[0].startswith("from_") and len(color) == 2 else " · "
-    labels = frame[color[0]].astype(str)
-    for column in color[1:]:  # vectorised: a row-wise join took seconds on the large tables
-        labels = labels.str.cat(frame[column].astype(str), sep=joiner)
-    return labels
+def colours_of(figure: dict[str, Any]) -> dict[str, str]:
+    """name -> colour of a figure's traces, so the venue variants of a chart keep its colours."""
+    return {t["name"]: t["marker"]["color"] for t in figure["data"] if "name" in t and "marker" in t}
 
 
-def _series_chart(kind: str, frame: pd.DataFrame, axes: Axes) -> go.Figure:
-    labels = _series_labels(frame, axes.color)
-    # Keep the series with the largest mean value; the rest stay in the CSV export.
-    order = frame.groupby(labels)[axes.y].mean().sort_values(ascending=False).index[:MAX_SERIES]
-    figure = go.Figure()
-    has_ci = f"{axes.y}_ci_low" in frame.columns and f"{axes.y}_ci_high" in frame.columns
-    for label in order:
-        part = frame[labels == label].sort_values(axes.x)
-        error = None
-        if has_ci:
-            error = dict(
-                type="data",
-                array=(part[f"{axes.y}_ci_high"] - part[axes.y]).tolist(),
-                arrayminus=(part[axes.y] - part[f"{axes.y}_ci_low"]).tolist(),
-                visible=True,
-            )
-        common = dict(x=part[axes.x].tolist(), y=part[axes.y].tolist(), name=str(label), error_y=error)
-        if kind == "bar":
-            figure.add_trace(go.Bar(**common))
+def _colour(label: str, rank: int, colours: dict[str, str]) -> str:
+    return colours.get(label) or FIXED_COLOURS.get(label) or PALETTE[rank % len(PALETTE)]
+
+
+def _series_chart(chart: Chart, picked: Picked, axes: Axes, colours: dict[str, str]) -> dict[str, Any]:
+    frame, y = picked.frame, axes.y
+    low, high = f"{y}_ci_low", f"{y}_ci_high"
+    has_ci = low in frame.columns and high in frame.columns
+    x_order = picked.x_order
+    categorical = x_order is not None
+    traces, palette_rank = [], 0
+    dashes = _dash_styles(picked.frame, axes.color)
+    for label in picked.labels:
+        part = frame[frame["_label"] == label]
+        if x_order:
+            rank = {value: i for i, value in enumerate(x_order)}
+            part = part.sort_values(axes.x, key=lambda s: s.astype(str).map(rank))
         else:
-            figure.add_trace(go.Scatter(mode="lines+markers", **common))
-    figure.update_layout(
-        xaxis_title=axes.x, yaxis_title=axes.y + (" (95% bootstrap CI)" if has_ci else ""), barmode="group"
-    )
-    return _styled(figure)
+            part = part.sort_values(axes.x)
+        first = label.split(" · ")[0]
+        if label in dashes and first in FIXED_COLOURS:  # "US · company": the US's colour, its own dash
+            colour = FIXED_COLOURS[first]
+        else:
+            fixed = label in colours or label in FIXED_COLOURS
+            colour = _colour(label, palette_rank, colours)
+            palette_rank += 0 if fixed else 1
+        trace: dict[str, Any] = {
+            "type": "bar" if chart.kind == "bar" else "scatter",
+            "name": label,
+            "x": _plain(part[axes.x]),
+            "y": _plain(part[y]),
+            "marker": {"color": _bar_colours(part, axes.x, label) or colour},
+            "hovertemplate": _hover(axes, picked.n, has_ci),
+        }
+        if chart.kind != "bar":
+            line = {"color": colour, "width": 2, "dash": dashes.get(label, "solid")}
+            trace.update(mode="lines+markers", line=line)
+        if has_ci and part[low].notna().any():
+            trace["error_y"] = {
+                "type": "data",
+                "array": _plain(part[high] - part[y]),
+                "arrayminus": _plain(part[y] - part[low]),
+                "thickness": 1,
+                "width": 3,
+            }
+        custom = [
+            part[c] if c in part.columns else pd.Series(math.nan, index=part.index) for c in (low, high)
+        ]
+        if picked.n:
+            custom.append(part[picked.n])
+        trace["customdata"] = [_plain(pd.Series(row)) for row in zip(*custom, strict=True)]
+        traces.append(trace)
+    layout: dict[str, Any] = {
+        "xaxis": {"title": {"text": chart.x_title or axes.x}},
+        "yaxis": {"title": {"text": (chart.y_title or y) + (" (95% interval)" if has_ci else "")}},
+        "showlegend": len(traces) > 1,
+    }
+    if chart.kind == "bar":
+        layout["barmode"] = "group"
+    if categorical:
+        layout["xaxis"].update(type="category", categoryorder="array", categoryarray=x_order)
+    elif axes.x in ("year", "cohort"):
+        layout["xaxis"]["dtick"] = 2 if frame[axes.x].nunique() > 8 else 1
+    return {"data": traces, "layout": layout}
 
 
-def _heatmap(frame: pd.DataFrame, axes: Axes) -> go.Figure:
+def _dash_styles(frame: pd.DataFrame, color: list[str]) -> dict[str, str]:
+    """Country × a few categories (sector): one colour per country, one dash per category."""
+    if len(color) != 2 or frame[color[1]].nunique() > len(DASHES):
+        return {}
+    if not frame[color[0]].astype(str).isin(list(FIXED_COLOURS)).all():
+        return {}
+    styles = {str(v): DASHES[i] for i, v in enumerate(dict.fromkeys(frame[color[1]].astype(str)))}
+    return {label: styles[label.split(" · ", 1)[1]] for label in frame["_label"].unique() if " · " in label}
+
+
+def _bar_colours(part: pd.DataFrame, x: str, label: str) -> list[str] | None:
+    """A single series over categories (retention by country): each bar in its category's colour."""
+    if label != "all" or pd.api.types.is_numeric_dtype(part[x]):
+        return None
+    return [FIXED_COLOURS.get(str(v), NEUTRAL) for v in part[x]]
+
+
+def _hover(axes: Axes, n: str | None, has_ci: bool) -> str:
+    text = f"%{{fullData.name}}<br>{axes.x} %{{x}}<br>{axes.y} %{{y:.3~g}}"
+    if has_ci:
+        text += " [%{customdata[0]:.3~g}, %{customdata[1]:.3~g}]"
+    if n:
+        text += f"<br>{n} %{{customdata[2]:,.0f}}"
+    return text + "<extra></extra>"
+
+
+def _heatmap(frame: pd.DataFrame, axes: Axes) -> Built:
     row = axes.color[0] if axes.color else None
     if row is None:
         raise ChartUnavailable("a heatmap needs a second category column")
     grid = frame.pivot_table(index=row, columns=axes.x, values=axes.y, aggfunc="mean")
-    figure = go.Figure(
-        go.Heatmap(z=grid.values.tolist(), x=[str(c) for c in grid.columns], y=[str(i) for i in grid.index])
-    )
-    figure = _styled(figure)
-    # Every row label shown (plotly thins category ticks otherwise), with room for each row.
-    figure.update_layout(
-        xaxis_title=axes.x,
-        yaxis=dict(title=row, type="category", dtick=1, autorange="reversed"),
-        height=max(380, 16 * len(grid.index) + 120),
-    )
-    return figure
-
-
-def _sankey(frame: pd.DataFrame) -> go.Figure:
-    names: dict[str, str | None] = {}
-    candidates = {
-        "source": ("origin_country", "first_observed_country", "source", "from_country"),
-        "target": ("work_country", "latest_country", "target", "to_country"),
-        "value": ("researchers", "n", "count", "value"),
+    notes = []
+    if len(grid.index) > MAX_HEATMAP_ROWS:
+        notes.append(f"{len(grid.index) - MAX_HEATMAP_ROWS} rows with the fewest values not drawn")
+        grid = grid.loc[grid.notna().sum(axis=1).sort_values(ascending=False).index[:MAX_HEATMAP_ROWS]]
+        grid = grid.sort_index()
+    trace = {
+        "type": "heatmap",
+        "z": [_plain(pd.Series(r)) for r in grid.to_numpy()],
+        "x": [str(c) for c in grid.columns],
+        "y": [str(i) for i in grid.index],
+        # Plotly's "Blues" runs dark to light; reversed, more (coverage) is darker. Shares span 0-1 so
+        # venue-years compare across charts.
+        "colorscale": "Blues",
+        "reversescale": True,
+        "hovertemplate": f"{row} %{{y}}<br>{axes.x} %{{x}}<br>{axes.y} %{{z:.3~g}}<extra></extra>",
     }
-    for role, options in candidates.items():
-        names[role] = next((c for c in options if c in frame.columns), None)
-    missing = [role for role, col in names.items() if col is None]
-    if missing:
-        raise ChartUnavailable(
-            f"a Sankey needs {', '.join(missing)} columns (has {', '.join(frame.columns)})"
-        )
-    links = frame.nlargest(MAX_SANKEY_LINKS, names["value"])
-    sources = [f"{s} (first observed)" for s in links[names["source"]].astype(str)]
-    targets = [f"{t} (works)" for t in links[names["target"]].astype(str)]
-    nodes = list(dict.fromkeys(sources + targets))
-    index = {node: i for i, node in enumerate(nodes)}
-    figure = go.Figure(
-        go.Sankey(
-            node=dict(label=nodes, pad=12),
-            link=dict(
-                source=[index[s] for s in sources],
-                target=[index[t] for t in targets],
-                value=links[names["value"]].astype(float).tolist(),
-            ),
-        )
-    )
-    return _styled(figure)
+    if grid.stack().between(0, 1).all():
+        trace.update(zmin=0, zmax=1)
+    # Every row label shown (plotly thins category ticks otherwise), with room for each row.
+    layout = {
+        "xaxis": {"title": {"text": axes.x}, "type": "category"},
+        "yaxis": {"title": {"text": row}, "type": "category", "dtick": 1, "autorange": "reversed"},
+        "height": max(380, 16 * len(grid.index) + 120),
+    }
+    return Built({"data": [trace], "layout": layout}, notes)
 
 
-def _styled(figure: go.Figure) -> go.Figure:
-    figure.update_layout(
-        template="plotly_white", height=380, margin=dict(l=50, r=20, t=20, b=40), legend=dict(orientation="h")
-    )
-    return figure
+def _plain(values: pd.Series) -> list[Any]:
+    """JSON-ready values: ints stay ints, floats keep four significant digits, NaN becomes null."""
+    out: list[Any] = []
+    for value in values.tolist():
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            out.append(None)
+        elif isinstance(value, float):
+            out.append(float(f"{value:.4g}"))
+        else:
+            out.append(value)
+    return out
 
 
-def figure_json(figure: go.Figure) -> str:
+def figure_json(figure: dict[str, Any]) -> str:
     """Figure JSON that cannot close or confuse the <script> it sits in.
 
     `<`, `>` and `&` become \\u003c, \\u003e, \\u0026 (still valid JSON, parsed back to the same text), so a
     data string such as `</script><script>` stays text; U+2028/2029 are escaped for older JS parsers.
     """
-    # plotly's encoder turns NaN into null (json.dumps would write NaN, which JSON.parse rejects).
-    return script_safe_json(pio.to_json(figure, validate=False, engine="json"))
+    return script_safe_json(json.dumps(figure, separators=(",", ":"), default=_json_default, allow_nan=False))
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return str(value)
 
 
 def script_safe_json(text: str) -> str:

@@ -19,6 +19,7 @@ import pandas as pd
 from splitscope.analysis.collab.tables import collab_tables
 from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.analysis.talent.tables import talent_tables
+from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 from splitscope.store import open_store
 from splitscope.store.status import store_status
@@ -91,7 +92,10 @@ PROVIDERS: tuple[Provider, ...] = (
 class Gathered:
     tables: dict[str, MetricTable] = field(default_factory=dict)
     provider_of: dict[str, str] = field(default_factory=dict)  # table name -> provider label
-    unavailable: dict[str, str] = field(default_factory=dict)  # provider label -> why
+    unavailable: dict[str, str] = field(default_factory=dict)  # provider label -> why (the error text)
+    # provider label -> 'input' when the store lacks what the analysis needs (UnusableInputError, exit
+    # 2: the page explains what to run), 'error' for anything else (a bug: the page says where to look)
+    failure_kind: dict[str, str] = field(default_factory=dict)
     prefixes_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # provider label -> table prefixes
     suffix_of: dict[str, str] = field(default_factory=dict)  # provider label -> its name suffix ('' if none)
 
@@ -103,6 +107,10 @@ class Gathered:
         if reasons:
             return f"table {name} was not produced ({'; '.join(reasons)})"
         return f"no analysis returned a table named {name}"
+
+    def providers_of(self, name: str) -> list[str]:
+        """The failed providers that would have produced table `name`."""
+        return [label for label in self.unavailable if self._would_make(label, name)]
 
     def _would_make(self, label: str, name: str) -> bool:
         suffix = self.suffix_of.get(label, "")
@@ -117,11 +125,12 @@ def gather_tables(
     report's time is theirs) and collect their tables in provider order."""
     gathered = Gathered()
     outcomes = _provider_outcomes(con, selection, providers, workers)
-    for provider, (value, problem) in zip(providers, outcomes, strict=True):
+    for provider, (value, problem, kind) in zip(providers, outcomes, strict=True):
         gathered.prefixes_of[provider.label] = provider.table_prefixes
         gathered.suffix_of[provider.label] = provider.suffix
         if problem is not None:
             gathered.unavailable[provider.label] = problem
+            gathered.failure_kind[provider.label] = kind
             continue
         # A plain record's tables are named after the provider's module ('status.summary').
         for table in as_metric_tables(value, provider.function.__module__.rsplit(".", 1)[-1]):
@@ -136,16 +145,20 @@ def gather_tables(
     return gathered
 
 
-def run_provider(con, selection: Selection, provider: Provider) -> tuple[Any, str | None]:
-    """(value, None), or (None, why not): one failing analysis must not take the whole report down."""
+Outcome = tuple[Any, str | None, str]  # value, why not (None when it ran), failure kind ('' when it ran)
+
+
+def run_provider(con, selection: Selection, provider: Provider) -> Outcome:
+    """(value, None, ''), or (None, why not, kind): one failing analysis must not take the report down."""
     try:
         args = (con, selection) if provider.takes_selection else (con,)
-        return provider.function(*args, **provider.kwargs), None
+        return provider.function(*args, **provider.kwargs), None, ""
     except Exception as exc:
-        return None, f"{provider.function.__name__} failed: {type(exc).__name__}: {exc}"
+        kind = "input" if isinstance(exc, UnusableInputError) else "error"
+        return None, f"{provider.function.__name__} failed: {type(exc).__name__}: {exc}", kind
 
 
-def _run_provider_on_file(path: str, selection: Selection, provider: Provider) -> tuple[Any, str | None]:
+def _run_provider_on_file(path: str, selection: Selection, provider: Provider) -> Outcome:
     con = open_store(path)
     try:
         return run_provider(con, selection, provider)
@@ -163,7 +176,7 @@ def _store_file(con) -> str | None:
 
 def _provider_outcomes(
     con, selection: Selection, providers: tuple[Provider, ...], workers: int | None
-) -> list[tuple[Any, str | None]]:
+) -> list[Outcome]:
     path = _store_file(con)
     workers = min(workers or os.cpu_count() or 1, 2, len(providers))
     if path is None or workers <= 1:

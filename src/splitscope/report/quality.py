@@ -1,10 +1,12 @@
-"""Data-quality tables the report derives from analysis tables (never from raw store tables)."""
+"""Data quality: the tables the report derives from analysis tables (never from raw store tables), and
+the charts of the data-quality section."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from splitscope.analysis.metric_table import Coverage, MetricTable
+from splitscope.report.sections import Chart
 
 
 def derived_quality_tables(tables: dict[str, MetricTable]) -> list[MetricTable]:
@@ -54,3 +56,45 @@ def _researcher_coverage(tables: dict[str, MetricTable]) -> MetricTable | None:
         dict(work.filters),
         f"Derived from {work.name} (covered / eligible researcher-years). {work.notes}".strip(),
     )
+
+
+# Data quality: charts for the tables store status and the report's derived quality tables provide. Any
+# other status.* / eval.* / quality.* table is shown as a table after these.
+QUALITY_CHARTS: tuple[Chart, ...] = (
+    Chart("status.summary", "table", caption="The store: totals"),
+    Chart(
+        "status.venue_years",
+        "heatmap",
+        x="year",
+        y="share_with_affiliation",
+        color="venue",
+        caption="Share of authorships with an affiliation string, per venue-year",
+    ),
+    Chart(
+        "quality.country_coverage",
+        "heatmap",
+        x="year",
+        y="share_with_country",
+        color="venue",
+        caption="Share of accepted papers with a resolved author country, per venue-year",
+    ),
+    Chart(
+        "status.venue_years",
+        "heatmap",
+        x="year",
+        y="share_with_openreview_id",
+        color="venue",
+        caption="Share of authorships with an OpenReview id (the hard evidence person links rest on)",
+    ),
+    Chart(
+        "quality.researcher_country_coverage",
+        "line",
+        y="share_covered",
+        caption="Share of researcher-years with a resolved work country",
+    ),
+    Chart(
+        "status.venue_years",
+        "table",
+        caption="Sources read: papers, authorships and quarantine per venue-year",
+    ),
+)

@@ -1,8 +1,10 @@
-"""render_report: one self-contained index.html (Plotly inlined once) plus data/ exports of every table."""
+"""render_report: one self-contained index.html (a partial Plotly bundle inlined once, charts drawn as
+they scroll into view) plus data/ exports of every table."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -10,17 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 import pandas as pd
-from plotly.offline import get_plotlyjs
 
 from splitscope import __version__
-from splitscope.analysis.claims import ClaimResult, evaluate_claims, load_claims, select_rows
+from splitscope.analysis.claims import ClaimResult, evaluate_claims, load_claims
 from splitscope.analysis.metric_table import MetricTable
-from splitscope.report.charts import MAX_TABLE_ROWS, ChartUnavailable, build_figure, figure_json
+from splitscope.report.assets import plotly_bundle
+from splitscope.report.blocks import Block, chart_block, format_filters, provenance, table_or_chart
+from splitscope.report.charts import LAYOUT, ChartUnavailable, build_figure, figure_json
 from splitscope.report.gather import Gathered, gather_tables
 from splitscope.report.headlines import compute_headlines
-from splitscope.report.quality import derived_quality_tables
-from splitscope.report.sections import EXPORT_ONLY_SUFFIXES, QUALITY_CHARTS, SECTIONS, Chart, Section
+from splitscope.report.missing import empty_section, provider_sentence
+from splitscope.report.quality import QUALITY_CHARTS, derived_quality_tables
+from splitscope.report.sections import EXPORT_ONLY_SUFFIXES, SECTIONS, Chart, Section
 from splitscope.selection import Selection
 
 QUALITY_PROVIDERS = ("store status",)
@@ -61,25 +66,6 @@ class ReportResult:
         }
 
 
-@dataclass
-class Block:
-    """One chart or table in a section, with the provenance every number in it needs."""
-
-    caption: str
-    table_name: str
-    kind: str
-    figure_id: str = ""
-    figure_json: str = ""
-    columns: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-    truncated: int = 0
-    unavailable: str = ""
-    title: str = ""
-    filters: str = ""
-    coverage: str = ""
-    notes: str = ""
-
-
 def render_report(
     con,
     out_dir: Path | str,
@@ -97,6 +83,7 @@ def render_report(
     out = Path(out_dir)
     data_dir = out / "data"
     written = _write_tables(gathered.tables, data_dir)
+    _write_unavailable(gathered, data_dir)
     counter = iter(range(1, 10_000))
     section_views = [_section_view(section, gathered, counter) for section in SECTIONS]
     claim_results = evaluate_claims(claims, gathered.tables)
@@ -104,14 +91,15 @@ def render_report(
     page = {
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "version": __version__,
-        "selection": _format_filters(selection.to_dict()),
+        "selection": format_filters(selection.to_dict()),
         "headlines": compute_headlines(gathered.tables, claim_results),
         "sections": section_views,
         "claims": [_claim_view(r, gathered.tables, counter) for r in claim_results],
         "quality": _quality_blocks(gathered, counter),
         "appendix": _appendix_blocks(gathered, counter),
-        "unavailable": gathered.unavailable,
-        "plotly_js": get_plotlyjs(),
+        "unavailable": {label: provider_sentence(label, gathered) for label in gathered.unavailable},
+        "layout_json": figure_json(LAYOUT),
+        "plotly_js": plotly_bundle(),
     }
     index_html = out / "index.html"
     index_html.write_text(_environment().get_template("report.html.j2").render(**page), encoding="utf-8")
@@ -128,11 +116,20 @@ def render_report(
 
 def _environment() -> jinja2.Environment:
     # Autoescape on for every template: every data string (titles, affiliations, names) renders as text.
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("splitscope.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    environment.filters["code_spans"] = code_spans
+    return environment
+
+
+def code_spans(text: str) -> markupsafe.Markup:
+    """Escape the text, then show `command` spans as <code> (the escaping happens first, so a backtick
+    in data can only ever produce a <code> element around escaped text)."""
+    escaped = str(markupsafe.escape(text))
+    return markupsafe.Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
 
 
 def _write_tables(tables: dict[str, MetricTable], data_dir: Path) -> list[str]:
@@ -143,6 +140,16 @@ def _write_tables(tables: dict[str, MetricTable], data_dir: Path) -> list[str]:
             json.dumps(meta, indent=2, default=str), encoding="utf-8"
         )
     return sorted(tables)
+
+
+def _write_unavailable(gathered: Gathered, data_dir: Path) -> None:
+    """The analyses' own error text, for whoever debugs them; the page shows plain sentences only."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    records = {
+        label: {"kind": gathered.failure_kind.get(label, "error"), "message": why}
+        for label, why in gathered.unavailable.items()
+    }
+    (data_dir / "unavailable.json").write_text(json.dumps(records, indent=2), encoding="utf-8")
 
 
 def _write_claims(results: list[ClaimResult], data_dir: Path) -> None:
@@ -170,74 +177,20 @@ def _write_claims(results: list[ClaimResult], data_dir: Path) -> None:
     flat.to_csv(data_dir / "claims.csv", index=False)
 
 
-def _format_filters(filters: dict[str, Any]) -> str:
-    if not filters:
-        return "none"
-    parts = []
-    for key, value in filters.items():
-        shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-        parts.append(f"{key}={shown}")
-    return "; ".join(parts)
-
-
-def _format_coverage(table: MetricTable) -> str:
-    cov = table.coverage
-    share = "n/a" if cov.share is None else f"{cov.share:.1%}"
-    return f"{cov.covered:,} of {cov.eligible:,} {cov.unit} ({share})"
-
-
-def _provenance(block: Block, table: MetricTable) -> Block:
-    block.title = table.title
-    block.filters = _format_filters(table.filters)
-    block.coverage = _format_coverage(table)
-    block.notes = table.notes
-    return block
-
-
-def _chart_block(chart: Chart, gathered: Gathered, counter) -> Block:
-    block = Block(caption=chart.caption, table_name=chart.table, kind=chart.kind)
-    table = gathered.tables.get(chart.table)
-    if table is None:
-        block.unavailable = gathered.why_missing(chart.table)
-        return block
-    _provenance(block, table)
-    if chart.kind == "table":
-        return _fill_table(block, select_rows(table.frame, chart.where) if chart.where else table.frame)
-    try:
-        figure = build_figure(chart, table)
-    except ChartUnavailable as exc:
-        block.unavailable = f"{chart.table}: {exc}"
-        return block
-    block.figure_id = f"chart-{next(counter)}"
-    block.figure_json = figure_json(figure)
-    return block
-
-
-def _fill_table(block: Block, frame: pd.DataFrame) -> Block:
-    block.columns = [str(c) for c in frame.columns]
-    shown = frame.head(MAX_TABLE_ROWS)
-    block.rows = [[_cell(v) for v in row] for row in shown.itertuples(index=False)]
-    block.truncated = max(0, len(frame) - len(shown))
-    return block
-
-
-def _cell(value: Any) -> str:
-    if value is None or (not isinstance(value, list | tuple | dict) and pd.isna(value)):
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
-
-
 def _section_view(section: Section, gathered: Gathered, counter) -> dict[str, Any]:
-    blocks = [_chart_block(chart, gathered, counter) for chart in section.charts]
+    blocks = [chart_block(chart, gathered, counter) for chart in section.charts]
     drawn = sum(1 for b in blocks if not b.unavailable)
     status = "ok" if drawn == len(blocks) else ("partial" if drawn else "not available")
+    empty = ""
+    if not drawn:  # one plain paragraph instead of a column of "not available" boxes
+        tables = [chart.table for chart in section.charts]
+        empty = empty_section(section.when_empty, tables, [b.unavailable for b in blocks], gathered)
     return {
         "id": section.id,
         "title": section.title,
         "intro": section.intro,
-        "blocks": blocks,
+        "blocks": blocks if drawn else [],
+        "empty": empty,
         "status": status,
     }
 
@@ -247,57 +200,69 @@ def _claim_view(result: ClaimResult, tables: dict[str, MetricTable], counter) ->
     table = tables.get(result.claim.table)
     if table is None or result.early is None or result.late is None:
         return view
+    # Every point the verdict used is drawn: no minimum n, no interval too wide.
+    claim = result.claim
     chart = Chart(
-        result.claim.table, "line", x=result.claim.x, y=result.claim.value, where=result.claim.where
+        claim.table, "line", x=claim.x, y=claim.value, where=claim.where, min_n=0, max_interval=None
     )
     try:
-        figure = build_figure(chart, table)
+        built = build_figure(chart, table)
     except ChartUnavailable:
         return view
-    for window, colour in ((result.early, "rgba(90,120,200,0.12)"), (result.late, "rgba(220,120,60,0.12)")):
-        figure.add_vrect(x0=window.x_from - 0.4, x1=window.x_to + 0.4, fillcolor=colour, line_width=0)
-    block = _provenance(Block(caption="Evidence", table_name=table.name, kind="line"), table)
-    block.figure_id, block.figure_json = f"chart-{next(counter)}", figure_json(figure)
+    windows = ((result.early, "rgba(90,120,200,0.12)"), (result.late, "rgba(220,120,60,0.12)"))
+    built.figure["layout"]["shapes"] = [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "paper",
+            "x0": window.x_from - 0.4,
+            "x1": window.x_to + 0.4,
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": colour,
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for window, colour in windows
+    ]
+    block = provenance(Block(caption="Evidence", table_name=table.name, kind="line"), table)
+    block.figure_id, block.figure_json = f"chart-{next(counter)}", figure_json(built.figure)
+    block.series_notes = built.notes
     view["evidence"] = block
     return view
 
 
 def _quality_names(gathered: Gathered) -> list[str]:
+    """Store status, evaluations, the report's own quality tables, and any table an analysis names as
+    being about coverage or gated-out venue-years (`*.gated_out*`, `*coverage*`), whatever its prefix."""
     prefixes = ("status.", "eval.", "quality.")
-    return [n for n, p in gathered.provider_of.items() if p in QUALITY_PROVIDERS or n.startswith(prefixes)]
+    return [
+        n
+        for n, p in gathered.provider_of.items()
+        if p in QUALITY_PROVIDERS or n.startswith(prefixes) or _about_coverage(n)
+    ]
+
+
+def _about_coverage(name: str) -> bool:
+    stem = name.split("__")[0].split(".", 1)[-1]
+    return "gated_out" in stem or "coverage" in stem
 
 
 def _quality_blocks(gathered: Gathered, counter) -> list[Block]:
     """The declared quality charts whose table exists, then every other quality table as a table."""
-    blocks = [_chart_block(c, gathered, counter) for c in QUALITY_CHARTS if c.table in gathered.tables]
+    blocks = [chart_block(c, gathered, counter) for c in QUALITY_CHARTS if c.table in gathered.tables]
     charted = {c.table for c in QUALITY_CHARTS}
     rest = [n for n in _quality_names(gathered) if n not in charted]
-    return blocks + [_table_or_bar(gathered.tables[n], counter) for n in rest]
+    return blocks + [table_or_chart(gathered.tables[n], counter) for n in rest]
 
 
 def _appendix_blocks(gathered: Gathered, counter) -> list[Block]:
-    used = {chart.table for section in SECTIONS for chart in section.charts}
+    charts = [chart for section in SECTIONS for chart in section.charts]
+    used = {chart.table for chart in charts} | {chart.by_venue for chart in charts if chart.by_venue}
     quality = set(_quality_names(gathered))
     leftover = [
         n
         for n in gathered.tables
         if n not in used and n not in quality and not n.split("__")[0].endswith(EXPORT_ONLY_SUFFIXES)
     ]
-    return [_table_or_bar(gathered.tables[n], counter) for n in leftover]
-
-
-def _table_or_bar(table: MetricTable, counter) -> Block:
-    """Tables nobody declared a chart for: a line chart when they have a year and a bounded value."""
-    frame = table.frame
-    columns = set(frame.columns)
-    bounded = any(f"{c}_ci_low" in columns for c in columns)
-    block = _provenance(Block(caption=table.title, table_name=table.name, kind="table"), table)
-    if "year" in columns and bounded:
-        try:
-            figure = build_figure(Chart(table.name, "line"), table)
-            block.kind, block.figure_id = "line", f"chart-{next(counter)}"
-            block.figure_json = figure_json(figure)
-            return block
-        except ChartUnavailable:
-            pass
-    return _fill_table(block, frame)
+    return [table_or_chart(gathered.tables[n], counter) for n in leftover]

@@ -11,11 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from splitscope.report.series import MAX_INTERVAL, MAX_SERIES, MIN_N
+
 CHART_KINDS = ("line", "bar", "sankey", "heatmap", "table")
 
 
 @dataclass(frozen=True)
 class Chart:
+    """One chart. Series rules (report/series.py): groups ranked by `weight`, points over fewer than
+    `min_n` units of `n` not drawn, at most `max_series` groups, the rest folded per `fold`."""
+
     table: str
     kind: str = "line"
     x: str | None = None
@@ -23,6 +28,16 @@ class Chart:
     color: str | None = None
     where: dict[str, Any] = field(default_factory=dict)
     caption: str = ""
+    x_title: str = ""
+    y_title: str = ""
+    weight: str | None = None
+    n: str | None = None
+    min_n: int = MIN_N
+    max_interval: float | None = MAX_INTERVAL  # None: draw every interval (a claim's evidence)
+    max_series: int = MAX_SERIES
+    fold: str = "auto"
+    # A table with the same columns plus a leading `venue_group`: the page offers a venue selector.
+    by_venue: str | None = None
 
 
 @dataclass(frozen=True)
@@ -31,6 +46,8 @@ class Section:
     title: str
     intro: str
     charts: tuple[Chart, ...]
+    # When none of the charts can be drawn: what the section needs, and the command that brings it.
+    when_empty: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,15 @@ HEADLINES: tuple[Headline, ...] = (
 # Tables exported to data/ but not displayed: person-level rows belong in the CSV, not in a policy report.
 EXPORT_ONLY_SUFFIXES = ("_detail", ".careers")
 
+# docs/openreview.md, "Cost of a real fetch": NeurIPS 2024 is about 204 requests at one per 3 s.
+EDUCATION_MISSING = (
+    "This store has no education records, so no researcher has an education-based origin yet. They come "
+    "from OpenReview profiles, which paper lists do not carry. To add them, run "
+    "`splitscope openreview fetch NeurIPS.cc/2024/Conference` (about 10 minutes at the default one "
+    "request every 3 seconds: about 204 requests for NeurIPS 2024's 19,802 author profiles), then "
+    "`splitscope build` and `splitscope report` again."
+)
+
 SECTIONS: tuple[Section, ...] = (
     Section(
         "talent-balance",
@@ -86,11 +112,22 @@ SECTIONS: tuple[Section, ...] = (
         "Where authors of accepted papers work each year (country of their resolved affiliations, fractional "
         "per researcher-year), and the country where each researcher was first observed.",
         (
-            Chart("talent.work_country_share", "line", caption="Share of researchers by work country"),
+            Chart(
+                "talent.work_country_share",
+                "line",
+                y="share",
+                color="country",
+                caption="Share of researchers by work country",
+                y_title="share of researchers",
+                by_venue="talent.work_country_by_venue",
+            ),
             Chart(
                 "talent.origin_share",
                 "line",
+                y="share",
+                color="origin_country",
                 caption="Share of researchers by first-observed country (not nationality)",
+                y_title="share of researchers",
             ),
         ),
     ),
@@ -108,7 +145,8 @@ SECTIONS: tuple[Section, ...] = (
         "OpenReview profiles; only researchers with education data are counted, so check the coverage. "
         "Work country as above; for papers that print no affiliation, a dated profile position covering the "
         "paper's year.",
-        (
+        when_empty=EDUCATION_MISSING,
+        charts=(
             Chart(
                 "talent.origin_work_flow__edu",
                 "sankey",
@@ -137,15 +175,25 @@ SECTIONS: tuple[Section, ...] = (
                 where={"from_country": US_CN, "to_country": US_CN},
                 caption="US↔CN moves per year",
             ),
-            Chart("talent.moves", "bar", y="moves", caption="Moves per year, largest routes"),
+            Chart(
+                "talent.moves",
+                "line",
+                y="moves",
+                caption="Moves per year: routes between the US and China first, then the largest others",
+                max_series=6,
+            ),
             Chart(
                 "talent.returns",
                 "bar",
-                x="origin_country",
                 y="return_share",
-                color="via_country",
+                x="via_country",
+                color="origin_country",
                 where={"origin_country": US_CN},
-                caption="Share who returned to their first-observed country, by country passed through",
+                caption="Researchers first observed in the US or China who left: share who came back, by "
+                "the country they went to",
+                x_title="country they went to",
+                y_title="share who came back",
+                fold="none",
             ),
         ),
     ),
@@ -155,13 +203,24 @@ SECTIONS: tuple[Section, ...] = (
         "Of the researchers first observed in a given year and country, the share last observed in the same "
         "country. Later cohorts have had less time to leave, so their retention is biased upwards.",
         (
-            Chart("talent.retention", "line", x="cohort", y="retention", caption="Retention by cohort"),
+            Chart(
+                "talent.retention",
+                "line",
+                x="cohort",
+                y="retention",
+                color="origin_country",
+                caption="Retention by cohort: the US, China and the three largest other origins",
+                max_series=5,
+                y_title="share still in the country",
+            ),
             Chart(
                 "talent.retention_pooled",
                 "bar",
                 x="origin_country",
                 y="retention",
                 caption="Retention, all cohorts pooled",
+                x_title="first-observed country",
+                y_title="share still in the country",
             ),
         ),
     ),
@@ -179,6 +238,8 @@ SECTIONS: tuple[Section, ...] = (
                 color="category",
                 where=ALL_PAPERS,
                 caption="Papers by US/CN presence (us_cn = at least one US and one CN author)",
+                y_title="share of papers",
+                by_venue="collab.paper_mix_by_venue",
             ),
             Chart(
                 "collab.country_counts",
@@ -202,6 +263,9 @@ SECTIONS: tuple[Section, ...] = (
                 y="affinity",
                 where={"country_i": US_CN},
                 caption="Affinity index of country pairs with the US or CN",
+                n="international_papers_i",
+                weight="papers_ij",
+                fold="none",
             ),
         ),
     ),
@@ -213,9 +277,17 @@ SECTIONS: tuple[Section, ...] = (
             Chart(
                 "collab.tie_transitions",
                 "line",
-                x="window_from",
+                x="window_to",
                 y="persistence_rate",
-                caption="Tie persistence by pair class",
+                color="pair_class",
+                # Pairs with a person of unknown country are left to the CSV: they are not a class.
+                where={"pair_class": ["US-CN", "US-US", "CN-CN", "US-other", "CN-other", "other"]},
+                caption="Tie persistence by pair class: share of co-author pairs of one window still "
+                "co-authoring in the next",
+                x_title="later window (pairs formed in the window before)",
+                y_title="share of pairs persisting",
+                n="ties_from",
+                fold="none",
             ),
         ),
     ),
@@ -245,8 +317,9 @@ SECTIONS: tuple[Section, ...] = (
                 "talent.sector_share",
                 "line",
                 y="share",
-                where={"country": US_CN},
-                caption="Sector shares of US and CN researchers",
+                where={"country": US_CN, "sector": ["education", "company"]},
+                caption="Academia and industry shares of US and CN researchers (other sectors in the CSV)",
+                y_title="share of researchers",
             ),
         ),
     ),
@@ -273,46 +346,5 @@ SECTIONS: tuple[Section, ...] = (
                 caption="US and CN share of LLM papers, full counting",
             ),
         ),
-    ),
-)
-
-# Data quality: charts for the tables store status and the report's derived quality tables provide. Any
-# other status.* / eval.* / quality.* table is shown as a table after these.
-QUALITY_CHARTS: tuple[Chart, ...] = (
-    Chart("status.summary", "table", caption="The store: totals"),
-    Chart(
-        "status.venue_years",
-        "heatmap",
-        x="year",
-        y="share_with_affiliation",
-        color="venue",
-        caption="Share of authorships with an affiliation string, per venue-year",
-    ),
-    Chart(
-        "quality.country_coverage",
-        "heatmap",
-        x="year",
-        y="share_with_country",
-        color="venue",
-        caption="Share of accepted papers with a resolved author country, per venue-year",
-    ),
-    Chart(
-        "status.venue_years",
-        "heatmap",
-        x="year",
-        y="share_with_openreview_id",
-        color="venue",
-        caption="Share of authorships with an OpenReview id (the hard evidence person links rest on)",
-    ),
-    Chart(
-        "quality.researcher_country_coverage",
-        "line",
-        y="share_covered",
-        caption="Share of researcher-years with a resolved work country",
-    ),
-    Chart(
-        "status.venue_years",
-        "table",
-        caption="Sources read: papers, authorships and quarantine per venue-year",
     ),
 )

@@ -22,7 +22,7 @@ from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 from splitscope.sources import text
 from splitscope.sources.reading import RawInput
-from splitscope.store.batch import SourceBatch
+from splitscope.store.batch import BASIS_PAPER, SourceBatch
 
 KIND = "conference_csv"
 SOURCE_ID = "conference-csv:papers"
@@ -180,7 +180,7 @@ def add_new_paper(batch: SourceBatch, paper: CsvPaper, venue: str, year: int) ->
         )
         for order, affiliation in enumerate(affiliations, start=1):
             batch.rows["affiliation_mentions"].append(
-                (authorship_id, order, affiliation, SOURCE_ID, "Affiliation", None)
+                (authorship_id, order, affiliation, SOURCE_ID, "Affiliation", None, BASIS_PAPER)
             )
 
 
@@ -211,7 +211,7 @@ def merge_affiliations(
         for order, affiliation in enumerate(affiliations, start=1):
             if target:
                 batch.rows["affiliation_mentions"].append(
-                    (target, order, affiliation, SOURCE_ID, "Affiliation", None)
+                    (target, order, affiliation, SOURCE_ID, "Affiliation", None, BASIS_PAPER)
                 )
                 batch.note("affiliations_attached")
             else:
@@ -225,6 +225,7 @@ def merge_affiliations(
                         "Affiliation",
                         "csv author not in byline",
                         None,
+                        BASIS_PAPER,
                     )
                 )
                 batch.note("affiliations_kept_at_paper_level")

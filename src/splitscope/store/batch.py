@@ -22,6 +22,12 @@ _BIGINT = pa.int64()
 _BOOL = pa.bool_()
 _STRS = pa.list_(_STR)
 
+# Where an affiliation string comes from (affiliation_mentions.basis, carried into authorship_affiliations):
+# printed on the paper; an OpenReview profile as crawled later (it says where the author is at crawl
+# time, not in the paper's year); a dated profile-history entry covering the paper's year; OpenAlex.
+AFFILIATION_BASES = ("paper", "profile_crawl", "profile_dated", "openalex")
+BASIS_PAPER, BASIS_PROFILE_CRAWL, BASIS_PROFILE_DATED, BASIS_OPENALEX = AFFILIATION_BASES
+
 TABLE_SCHEMAS: dict[str, pa.Schema] = {
     # 00_core.sql
     "papers": pa.schema(
@@ -62,6 +68,7 @@ TABLE_SCHEMAS: dict[str, pa.Schema] = {
             ("source_id", _STR),
             ("source_field", _STR),
             ("country_label", _STR),
+            ("basis", _STR),
         ]
     ),
     "paper_affiliation_mentions": pa.schema(
@@ -73,6 +80,7 @@ TABLE_SCHEMAS: dict[str, pa.Schema] = {
             ("source_field", _STR),
             ("reason", _STR),
             ("country_label", _STR),
+            ("basis", _STR),
         ]
     ),
     # 40_ingest.sql

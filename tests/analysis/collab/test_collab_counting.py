@@ -23,7 +23,7 @@ from collab_builders import add_paper, one
 from splitscope.analysis.collab.paper_counts import MIX_CATEGORIES
 from splitscope.analysis.collab.tables import collab_tables
 from splitscope.errors import UnusableInputError
-from splitscope.selection import Selection
+from splitscope.selection import Selection, parse_selection
 
 
 @pytest.fixture()
@@ -93,18 +93,20 @@ def test_full_and_fractional_counting_exact(mixed_store):
     assert tables["collab.country_counts"].coverage.covered == 7
 
 
-def test_grouping_is_explicit(mixed_store):
+def test_china_scope_is_explicit(mixed_store):
     plain = collab_tables(mixed_store, Selection(venues=("nips",)), resamples=20)
-    grouped = collab_tables(mixed_store, Selection(venues=("nips",)), grouping="greater-china", resamples=20)
+    grouped = collab_tables(
+        mixed_store, parse_selection("nips", china_scope="greater-china"), resamples=20
+    )  # the old --grouping name still works, as an alias
 
     def cn_only(tables):
         frame = _rows(tables["collab.paper_mix"], scope="all", cohort="all", category="cn_only")
         return int(frame["papers"].iloc[0])
 
     assert cn_only(plain) == 1 and cn_only(grouped) == 2  # P6 (CN + HK) becomes CN only
-    assert "greater-china" in grouped["collab.paper_mix"].filters["country_grouping"]
-    with pytest.raises(UnusableInputError, match="grouping"):
-        collab_tables(mixed_store, Selection(), grouping="chinese-names")
+    assert grouped["collab.paper_mix"].filters["china_scope"] == "with-hk-mo-tw"
+    with pytest.raises(UnusableInputError, match="china-scope"):
+        parse_selection(china_scope="chinese-names")
 
 
 def test_combinations_and_scopes(mixed_store):
@@ -154,7 +156,13 @@ def test_topic_slice_restricts_papers(store):
 def test_year_without_resolved_countries_shows_zero_coverage(store):
     add_paper(store, "N1", 2019, [(None, [])])
     add_paper(store, "N2", 2020, [(None, one("US"))])
-    mix = collab_tables(store, Selection(), resamples=20)["collab.paper_mix"].frame
+    # The default gate keeps the 2019 venue-year out of every trend and lists it with its coverage...
+    gated = collab_tables(store, Selection(), resamples=20)
+    assert gated["collab.paper_mix"].filters["gated_out"] == ["nips2019 (0.00)"]
+    years = gated["collab.venue_years"].frame.set_index("year")
+    assert years.loc[2019, "paper_coverage"] == 0 and not years.loc[2019, "paper_gated_in"]
+    # ... and with the gate at 0 its rows show zero coverage rather than vanishing.
+    mix = collab_tables(store, Selection(coverage_gate=0.0), resamples=20)["collab.paper_mix"].frame
     year_2019 = mix[(mix["year"] == 2019) & (mix["scope"] == "all") & (mix["cohort"] == "all")]
     assert len(year_2019) == 6 and (year_2019["papers_with_country"] == 0).all()
     assert year_2019["share"].isna().all()
@@ -163,7 +171,7 @@ def test_year_without_resolved_countries_shows_zero_coverage(store):
 def test_paper_country_sets_long_rows(mixed_store):
     from splitscope.analysis.collab.paper_sets import paper_country_sets
 
-    sets = paper_country_sets(mixed_store, Selection(venues=("nips",)), grouping="prc-with-sars")
+    sets = paper_country_sets(mixed_store, Selection(venues=("nips",), china_scope="with-hk-mo"))
     p6 = sets[sets["paper_id"] == "P6"]
     assert p6[["country", "fractional", "basis"]].values.tolist() == [["CN", 1.0, "author"]]
     p8 = sets[sets["paper_id"] == "P8"]

@@ -66,7 +66,7 @@ def add_authorship(
     for order, mention in enumerate(mentions, start=1):
         country, org, sector = mention.split(":")
         con.execute(
-            "insert into authorship_affiliations values (?, ?, ?, ?, ?, ?, 'test', 1.0, 'test')",
+            "insert into authorship_affiliations values (?, ?, ?, ?, ?, ?, 'test', 1.0, 'test', 'paper')",
             [authorship_id, order, org, country, sector, 1 / len(mentions)],
         )
     return authorship_id

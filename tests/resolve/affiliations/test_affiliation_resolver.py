@@ -53,8 +53,8 @@ def resolver(tmp_path_factory):
         ("MSRA", "msra", "CN", "alias"),
         ("微软亚洲研究院", "msra", "CN", "alias"),
         ("Microsoft Research Asia, Beijing", "msra", "CN", "alias"),  # the sub-lab, not Microsoft
-        ("Google Research", "google", "US", "alias"),  # multi-site, no location: documented default
-        ("Google DeepMind", "google_deepmind", "GB", "alias"),
+        ("Google Research", "google", "US", "default"),  # multi-site, no location: the documented default
+        ("Google DeepMind", "google_deepmind", "GB", "default"),
         ("Google Research, Zurich, Switzerland", "google", "CH", "alias"),  # location beats the default
         ("Google Inc., Mountain View, CA", "google", "US", "alias"),
         ("Computer Graphics and Vision, Graz University of Technology", "wu:tugraz.at", "AT", "alias"),

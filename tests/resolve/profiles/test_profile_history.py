@@ -43,7 +43,7 @@ def test_dated_entries_fill_in_only_unprinted_authorships_of_the_years_they_cove
     )
     store.execute(  # v2023:2 prints an affiliation with a country: the profile adds nothing there
         "insert into authorship_affiliations values "
-        "('v2023:2#1', 1, null, 'DE', null, 1.0, 'location', 0.85, 'paperlists:v2023')"
+        "('v2023:2#1', 1, null, 'DE', null, 1.0, 'location', 0.85, 'paperlists:v2023', 'paper')"
     )
     assert resolve_profile_history(store, resolver) == 2  # Acme and Gamma: the profile gave no country
     history = store.execute(

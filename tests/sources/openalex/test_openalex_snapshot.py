@@ -159,6 +159,9 @@ def flatten_snapshot(snapshot_dir: Path, out_dir: Path, work_filter: WorkFilter,
     return flatten.flatten_snapshot(snapshot_dir, out_dir, work_filter, engine_named(engine))
 
 
+OA_BASIS = "openalex"  # the affiliation basis every OpenAlex mention carries (store/batch.py)
+
+
 def rows(out: Path, table: str) -> list[tuple]:
     return duckdb.sql(f"SELECT * FROM read_parquet('{table_path(out, table)}') ORDER BY ALL").fetchall()
 
@@ -219,9 +222,25 @@ def test_hand_written_works_flatten_to_exact_rows(snapshot: Path, tmp_path: Path
         ("openalex:W102#1", "openalex:W102", 1, "Chen Jing", None, None, None, None, SID),
     ]
     assert rows(out, "affiliation_mentions") == [
-        ("openalex:W101#1", 1, "Tsinghua University, Beijing, China", SID, "raw_affiliation_strings", None),
-        ("openalex:W101#2", 1, "Stanford University, CA, USA", SID, "raw_affiliation_strings", None),
-        ("openalex:W102#1", 1, "Peking University", SID, "institutions.display_name", None),
+        (
+            "openalex:W101#1",
+            1,
+            "Tsinghua University, Beijing, China",
+            SID,
+            "raw_affiliation_strings",
+            None,
+            OA_BASIS,
+        ),
+        (
+            "openalex:W101#2",
+            1,
+            "Stanford University, CA, USA",
+            SID,
+            "raw_affiliation_strings",
+            None,
+            OA_BASIS,
+        ),
+        ("openalex:W102#1", 1, "Peking University", SID, "institutions.display_name", None, OA_BASIS),
     ]
     assert rows(out, "openalex_authorships") == [
         ("openalex:W101#1", "A1", "first", False, ["CN"], SID),

@@ -73,7 +73,7 @@ def test_a_printed_affiliation_wins_over_the_profile(store):
     ).fetchone()[0]
     store.execute(
         "insert into authorship_affiliations values (?, 0, 'tsinghua', 'CN', 'education', 1.0, 'alias', 1.0, "
-        "'paperlist:x')",
+        "'paperlist:x', 'paper')",
         [alice_n1],
     )
     apply_profile_evidence(store)

@@ -46,6 +46,7 @@ select window_label,
             when label like 'CN-%' then 'CN-other'
             else 'other' end as pair_class
 from labelled
+order by all
 """
 
 _SUMMARY_SQL = """
@@ -62,6 +63,7 @@ select p.window_label, count(*) as papers_selected,
        count(*) filter (where n.nodes >= 2) as papers_multi_org
 from papers p left join node_counts n using (paper_id)
 group by p.window_label
+order by p.window_label
 """
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 from splitscope.analysis.collab.paper_sets import PaperSetCounts
 from splitscope.analysis.collab.resampled_totals import ResampledTotals, category_codes
 from splitscope.analysis.metric_table import Coverage, MetricTable
+from splitscope.analysis.panels import CHAIN_COLUMNS
 
 MIX_CATEGORIES = ("us_cn", "us_only", "cn_only", "us_intl_no_cn", "cn_intl_no_us", "other")
 GROUP_COLS = ["scope", "cohort", "year"]
@@ -38,18 +39,30 @@ group by pc.paper_id, p.venue, p.year, p.top_tier
 """
 
 
-def paper_tables(
-    con: duckdb.DuckDBPyConnection, counts: PaperSetCounts, filters: dict, resamples: int
-) -> list[MetricTable]:
-    """paper_mix, country_counts and country_combinations, from one bootstrap per group."""
-    papers = con.execute(PAPER_ROWS_SQL).df()
+def paper_frames(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(papers with their category, paper-country rows, selected papers), in a total order: the
+    bootstraps draw by row position, so the order must not vary from run to run."""
+    papers = con.execute(PAPER_ROWS_SQL + " order by pc.paper_id").df()
     countries = con.execute(
         """
         select pc.paper_id, pc.country, pc.fractional, p.venue, p.year, p.top_tier
         from collab_paper_country pc join collab_papers p using (paper_id)
+        order by pc.paper_id, pc.country
         """
     ).df()
-    selected = con.execute("select venue, year, top_tier from collab_papers").df()
+    selected = con.execute("select venue, year, top_tier from collab_papers order by paper_id").df()
+    return papers, countries, selected
+
+
+def paper_tables(
+    con: duckdb.DuckDBPyConnection,
+    counts: PaperSetCounts,
+    filters: dict,
+    resamples: int,
+    frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None,
+) -> list[MetricTable]:
+    """paper_mix, country_counts and country_combinations, from one bootstrap per group."""
+    papers, countries, selected = frames if frames is not None else paper_frames(con)
     codes = _CategoryCodes(papers, countries)
     mix_rows, country_rows, combo_rows = [], [], []
     for key, group_papers, group_countries, n_selected in _groups(papers, countries, selected):
@@ -101,7 +114,7 @@ def paper_tables(
 
 
 MIX_COLUMNS = [*GROUP_COLS, "category", "papers", "share", "share_ci_low", "share_ci_high"]
-MIX_COLUMNS += ["papers_with_country", "papers_selected"]
+MIX_COLUMNS += ["papers_with_country", "papers_selected", *CHAIN_COLUMNS]
 COUNTRY_COLUMNS = [*GROUP_COLS, "country", "papers_full", "share_full", "share_full_ci_low"]
 COUNTRY_COLUMNS += ["share_full_ci_high", "papers_fractional", "share_fractional"]
 COUNTRY_COLUMNS += ["share_fractional_ci_low", "share_fractional_ci_high"]

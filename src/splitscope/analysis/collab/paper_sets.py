@@ -7,6 +7,8 @@
   and `basis` ('author' | 'paper');
 - `collab_paper_node`: per paper, the distinct (org_id, country) nodes for the institution network.
 
+Countries come from analysis.affiliation_rows (the selection's affiliation bases, site/hq, China scope).
+
 Basis rule (docs/collaboration.md): a paper whose authorships carry at least one resolved country uses
 those (author basis, both full and fractional counting); otherwise its per-paper affiliation list
 (paper_affiliation_mentions resolved through affiliation_resolutions) gives the country set (paper basis,
@@ -20,35 +22,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from splitscope.analysis.affiliation_rows import affiliation_rows_sql, paper_affiliation_rows_sql
 from splitscope.analysis.collab.topics import TopicQuery, topic_query, topic_sql
-from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
-
-# Country groupings a user may ask for. Without one, ISO alpha-2 codes are used as resolved:
-# Hong Kong, Macao and Taiwan stay separate from CN.
-GROUPINGS: dict[str, dict[str, str]] = {
-    "greater-china": {"HK": "CN", "MO": "CN", "TW": "CN"},
-    "prc-with-sars": {"HK": "CN", "MO": "CN"},
-}
-
-
-def grouping_map(grouping: str | None) -> dict[str, str]:
-    if grouping is None:
-        return {}
-    mapping = GROUPINGS.get(grouping)
-    if mapping is None:
-        known = ", ".join(sorted(GROUPINGS))
-        raise UnusableInputError(f"--grouping: {grouping!r} is not a known grouping ({known})")
-    return mapping
-
-
-def country_sql(column: str, grouping: str | None) -> str:
-    """The country column after the (explicit) grouping; codes are fixed literals, safe to inline."""
-    mapping = grouping_map(grouping)
-    if not mapping:
-        return column
-    cases = " ".join(f"when '{src}' then '{dst}'" for src, dst in sorted(mapping.items()))
-    return f"(case {column} {cases} else {column} end)"
 
 
 @dataclass(frozen=True)
@@ -66,26 +42,39 @@ def prepare_paper_sets(
     con: duckdb.DuckDBPyConnection,
     selection: Selection,
     topic: TopicQuery | None = None,
-    grouping: str | None = None,
+    gated: frozenset[tuple[str, int]] | None = None,
 ) -> PaperSetCounts:
-    country = country_sql("aa.country", grouping)
-    paper_country = country_sql("ar.country", grouping)
+    """`gated`: the venue-years that pass the coverage gate (None: every selected venue-year). The
+    selection's affiliation bases, site/hq choice and China scope apply to every country below."""
+    con.execute("create or replace temp table collab_gated (venue varchar, year integer)")
+    gate_sql = "true"
+    if gated is not None:
+        gate_sql = (
+            "exists (select 1 from collab_gated g where g.venue = papers.venue and g.year = papers.year)"
+        )
+        if gated:
+            frame = pd.DataFrame(sorted(gated), columns=["venue", "year"]).astype({"year": "int32"})
+            con.from_df(frame).insert_into("collab_gated")
     con.execute(
         f"""
         create or replace temp table collab_papers as
         select paper_id, venue, year, top_tier
         from papers
-        where accepted and {selection.sql()} and {topic_sql(topic)}
+        where accepted and {selection.sql()} and {topic_sql(topic)} and {gate_sql}
         """
+    )
+    con.execute(f"create or replace temp table collab_affiliations as {affiliation_rows_sql(selection)}")
+    con.execute(
+        f"create or replace temp table collab_paper_affiliations as {paper_affiliation_rows_sql(selection)}"
     )
     # Weights are renormalised over an authorship's rows that have a country, so each authorship with a
     # country carries exactly 1 (an unresolved second affiliation does not dilute the resolved one).
     con.execute(
-        f"""
+        """
         create or replace temp table collab_author_country as
         with rows as (
-            select a.paper_id, a.authorship_id, {country} as country, aa.org_id, aa.weight
-            from authorship_affiliations aa
+            select a.paper_id, a.authorship_id, aa.country, aa.org_id, aa.weight
+            from collab_affiliations aa
             join authorships a using (authorship_id)
             join collab_papers p using (paper_id)
             where aa.country is not null and aa.weight > 0
@@ -103,26 +92,25 @@ def prepare_paper_sets(
             select paper_id, count(distinct authorship_id) as resolved_authors
             from collab_author_country group by paper_id
         )
-        select c.paper_id, c.country, sum(c.share) / max(a.resolved_authors) as fractional
+        -- rounded so that the thread order of a sum cannot change its last bits from run to run (a final
+        -- weight: a small-denominator fraction, never near a 12-decimal midpoint)
+        select c.paper_id, c.country, round(sum(c.share) / max(a.resolved_authors), 12) as fractional
         from collab_author_country c join authors a using (paper_id)
         group by c.paper_id, c.country
         """
     )
     con.execute(
-        f"""
+        """
         create or replace temp table collab_paper_country as
         select paper_id, country, fractional, 'author' as basis from collab_author_paper_country
         union all
-        select distinct m.paper_id, {paper_country} as country, null::double as fractional,
-               'paper' as basis
-        from paper_affiliation_mentions m
+        select distinct m.paper_id, m.country, null::double as fractional, 'paper' as basis
+        from collab_paper_affiliations m
         join collab_papers p using (paper_id)
-        join affiliation_resolutions ar on ar.affiliation = m.affiliation and ar.email_domain = ''
-        where ar.country is not null
-          and m.paper_id not in (select paper_id from collab_author_paper_country)
+        where m.paper_id not in (select paper_id from collab_author_paper_country)
         """
     )
-    _prepare_nodes(con, grouping)
+    _prepare_nodes(con)
     row = con.execute(
         """
         select (select count(*) from collab_papers),
@@ -135,24 +123,21 @@ def prepare_paper_sets(
     return PaperSetCounts(int(row[0]), int(row[1]), int(row[2]))
 
 
-def _prepare_nodes(con: duckdb.DuckDBPyConnection, grouping: str | None) -> None:
+def _prepare_nodes(con: duckdb.DuckDBPyConnection) -> None:
     """(org, country) nodes per paper, by the same basis rule as the country sets."""
-    country = country_sql("aa.country", grouping)
-    paper_country = country_sql("ar.country", grouping)
     con.execute(
-        f"""
+        """
         create or replace temp table collab_paper_node as
-        select distinct a.paper_id, aa.org_id, {country} as country
-        from authorship_affiliations aa
+        select distinct a.paper_id, aa.org_id, aa.country
+        from collab_affiliations aa
         join authorships a using (authorship_id)
         join collab_papers p using (paper_id)
         where aa.org_id is not null and aa.country is not null and aa.weight > 0
           and a.paper_id in (select paper_id from collab_paper_country where basis = 'author')
         union
-        select distinct m.paper_id, ar.org_id, {paper_country} as country
-        from paper_affiliation_mentions m
-        join affiliation_resolutions ar on ar.affiliation = m.affiliation and ar.email_domain = ''
-        where ar.org_id is not null and ar.country is not null
+        select distinct m.paper_id, m.org_id, m.country
+        from collab_paper_affiliations m
+        where m.org_id is not null
           and m.paper_id in (select paper_id from collab_paper_country where basis = 'paper')
         """
     )
@@ -165,6 +150,9 @@ def drop_paper_sets(con: duckdb.DuckDBPyConnection) -> None:
         "collab_author_paper_country",
         "collab_author_country",
         "collab_papers",
+        "collab_paper_affiliations",
+        "collab_affiliations",
+        "collab_gated",
     ):
         con.execute(f"drop table if exists {table}")
 
@@ -173,10 +161,9 @@ def paper_country_sets(
     con: duckdb.DuckDBPyConnection,
     selection: Selection,
     topic: str | TopicQuery | None = None,
-    grouping: str | None = None,
 ) -> pd.DataFrame:
     """Per selected paper with a country: paper_id, venue, year, country, fractional, basis (long)."""
-    prepare_paper_sets(con, selection, topic_query(topic), grouping)
+    prepare_paper_sets(con, selection, topic_query(topic))
     try:
         return con.execute(
             """

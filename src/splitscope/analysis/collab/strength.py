@@ -46,6 +46,7 @@ def pair_strength_table(
         select pc.paper_id, p.year, pc.country,
                count(*) over (partition by pc.paper_id) as countries_on_paper
         from collab_paper_country pc join collab_papers p using (paper_id)
+        order by p.year, pc.paper_id, pc.country
         """
     ).df()
     out: list[dict] = []

@@ -251,6 +251,7 @@ left join active aa on aa.k = t.k + 1 and aa.person_id = t.person_a
 left join active ab on ab.k = t.k + 1 and ab.person_id = t.person_b
 where t.k < (select max(k) from collab_windows)
 group by all
+order by all
 """
 
 _FORMED_SQL = f"""
@@ -266,6 +267,7 @@ left join active aa on aa.k = n.k - 1 and aa.person_id = n.person_a
 left join active ab on ab.k = n.k - 1 and ab.person_id = n.person_b
 where n.k > 0 and t.person_a is null
 group by all
+order by all
 """
 
 

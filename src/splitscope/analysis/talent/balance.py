@@ -6,52 +6,11 @@ Every share counts fractional researchers (docs/talent.md, "Fractional weights")
 from __future__ import annotations
 
 import duckdb
-import pandas as pd
 
 from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES
 from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.analysis.talent.careers import count_rows, last_year_limit, researcher_shares
 from splitscope.selection import Selection
-
-
-def _population_year_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute("""
-        select year, count(*) as eligible, count(*) filter (where n_resolved > 0) as covered
-        from talent_population_years group by year order by year
-    """).df()
-
-
-def work_country_table(con: duckdb.DuckDBPyConnection, resamples: int = DEFAULT_RESAMPLES) -> MetricTable:
-    parts = con.execute("""
-        select c.person_id, c.year, c.country, c.weight
-        from talent_person_year_country c join talent_population_years using (person_id, year)
-    """).df()
-    frame = researcher_shares(parts, ["year"], "country", resamples)
-    years = _population_year_counts(con)
-    return MetricTable(
-        "talent.work_country_share",
-        "Share of researchers by country of work, per year",
-        frame.merge(years, on="year", how="left"),
-        Coverage("researcher-years", int(years["eligible"].sum()), int(years["covered"].sum())),
-        notes="fractional researchers: each researcher-year's resolved affiliations sum to 1; "
-        "covered = researcher-years with at least one resolved country",
-    )
-
-
-def first_observed_table(con: duckdb.DuckDBPyConnection, resamples: int = DEFAULT_RESAMPLES) -> MetricTable:
-    parts = con.execute("""
-        select y.person_id, y.year, o.origin_country, 1.0 as weight
-        from talent_population_years y join talent_origin o using (person_id)
-        where o.origin_country is not null
-    """).df()
-    return MetricTable(
-        "talent.origin_share",
-        "Share of active researchers by origin country, per year",
-        researcher_shares(parts, ["year"], "origin_country", resamples),
-        Coverage("researcher-years", count_rows(con, "talent_population_years"), len(parts)),
-        notes="origin = first-observed country unless origin='education'; it is not a nationality; "
-        "covered = researcher-years whose researcher has a known origin",
-    )
 
 
 def flow_table(
@@ -66,7 +25,7 @@ def flow_table(
         )
         select person_id, o.origin_country, w.work_country, 1.0 as weight
         from talent_population join talent_origin o using (person_id) join work w using (person_id)
-        where o.origin_country is not null
+        where o.origin_country is not null order by all
     """).df()
     frame = researcher_shares(
         persons, ["origin_country"], "work_country", resamples, {"n": "origin_researchers"}
@@ -91,7 +50,7 @@ def origin_work_by_year_table(
         from talent_person_year_country c
         join talent_population_years using (person_id, year)
         join talent_origin o using (person_id)
-        where o.origin_country is not null
+        where o.origin_country is not null order by all
     """).df()
     frame = researcher_shares(
         parts, ["origin_country", "year"], "work_country", resamples, {"n": "origin_researchers"}

@@ -9,6 +9,10 @@ Definitions (docs/talent.md has the full text):
   sums to 1 over countries ("fractional researcher").
 - The majority country of a person-year is the country holding more than half of that weight; a year
   without one (e.g. 50/50 dual affiliation) has no majority country.
+- Trusted for moves (issue 16, analysis/talent/trust.py): the majority country, which moves, returns,
+  retention, flows and the first-observed origin read, is computed from trusted attributions only; work shares
+  read talent_person_year_country, which keeps every attribution with a country. `majority_country_any` is
+  the majority over every attribution, kept to count the candidate moves the trust rule drops.
 
 Everything lands in temp tables prefixed `talent_` on the caller's connection, so later SQL can join them.
 The other talent modules read those tables with the helpers defined here (`fetch_row`,
@@ -22,8 +26,10 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from splitscope.analysis.affiliation_rows import affiliation_rows_sql
 from splitscope.analysis.bootstrap import bootstrap_category_shares
 from splitscope.analysis.metric_table import Coverage, MetricTable
+from splitscope.analysis.talent.trust import distrust_reason_sql
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
 
@@ -35,6 +41,8 @@ class CareerOptions:
     selection: Selection = Selection()
     cohort: str = "all"  # 'all' authors, or 'top': persons with a top-tier (oral/spotlight/...) paper
     accepted_only: bool = True
+    # Venue-years that pass the coverage gate (analysis.coverage); None counts every selected venue-year.
+    gated: frozenset[tuple[str, int]] | None = None
 
     def __post_init__(self) -> None:
         if self.cohort not in COHORTS:
@@ -90,19 +98,29 @@ def build_careers(con: duckdb.DuckDBPyConnection, options: CareerOptions) -> Non
     _require_linkage(con)
     accepted = "p.accepted" if options.accepted_only else "true"
     selection = options.selection.sql("p.venue", "p.year")
+    if options.gated is not None:
+        # A venue-year below the coverage gate adds no one to the counted population; its papers still
+        # inform careers (a resolved affiliation is evidence wherever it was printed).
+        gated = pd.DataFrame(sorted(options.gated), columns=["venue", "year"]).astype({"year": "int32"})
+        con.execute("create or replace temp table talent_gated (venue varchar, year integer)")
+        if len(gated):
+            con.from_df(gated).insert_into("talent_gated")
+        selection += " and exists (select 1 from talent_gated g where g.venue = p.venue and g.year = p.year)"
     con.execute(f"""
         create or replace temp table talent_facts as
         with aff as (
             select authorship_id, org_id, country, sector,
-                   weight / sum(weight) over (partition by authorship_id) as weight
-            from authorship_affiliations
+                   weight / sum(weight) over (partition by authorship_id) as weight,
+                   {distrust_reason_sql(options.selection.country_basis)} as distrust
+            from ({affiliation_rows_sql(options.selection)}) r
             where country is not null and weight > 0
         )
         select a.authorship_id, p.paper_id, p.venue, p.year, p.top_tier, ({selection}) as in_selection,
                -- an authorship the linker did not map stays its own person rather than vanishing
                coalesce(ap.person_id, 'unlinked:' || a.authorship_id) as person_id,
                ap.person_id is null as unlinked,
-               aff.org_id, aff.country, aff.sector, aff.weight
+               aff.org_id, aff.country, aff.sector, aff.weight,
+               aff.country is not null and aff.distrust is null as trusted_for_moves, aff.distrust
         from papers p
         join authorships a on a.paper_id = p.paper_id
         left join authorship_person ap on ap.authorship_id = a.authorship_id
@@ -113,18 +131,27 @@ def build_careers(con: duckdb.DuckDBPyConnection, options: CareerOptions) -> Non
         create or replace temp table talent_person_year_country as
         with res as (select * from talent_facts where country is not null),
         n as (select person_id, year, count(distinct authorship_id) as n_resolved from res group by all)
-        select person_id, year, country, sum(weight) / any_value(n_resolved) as weight,
+        -- rounded: a sum's last bits depend on the order threads add in. The weight is a fraction with a
+        -- small denominator, never within 1e-13 of a 12-decimal midpoint, so rounding gives every run the
+        -- same value. Only final weights are rounded: summing rounded terms would create midpoints.
+        select person_id, year, country, round(sum(weight) / any_value(n_resolved), 12) as weight,
                any_value(n_resolved) as n_resolved,
                list(distinct authorship_id order by authorship_id) as authorship_ids
         from res join n using (person_id, year)
         group by person_id, year, country
     """)
+    _build_trusted_person_years(con)
     con.execute("""
         create or replace temp table talent_person_year as
         with pyc as (
             select person_id, year, any_value(n_resolved) as n_resolved,
                    arg_max(country, weight) as top_country, max(weight) as top_weight
             from talent_person_year_country group by all
+        ),
+        pyt as (
+            select person_id, year, any_value(n_trusted) as n_trusted,
+                   arg_max(country, weight) as top_country, max(weight) as top_weight
+            from talent_person_year_trusted group by all
         ),
         py as (
             select person_id, year, bool_or(in_selection) as in_selection,
@@ -133,9 +160,10 @@ def build_careers(con: duckdb.DuckDBPyConnection, options: CareerOptions) -> Non
             from talent_facts group by all
         )
         select py.*, coalesce(pyc.n_resolved, 0) as n_resolved,
-               case when pyc.top_weight > 0.5 then pyc.top_country end as majority_country,
-               pyc.top_weight as majority_weight
-        from py left join pyc using (person_id, year)
+               case when pyt.top_weight > 0.5 then pyt.top_country end as majority_country,
+               pyt.top_weight as majority_weight, coalesce(pyt.n_trusted, 0) as n_trusted,
+               case when pyc.top_weight > 0.5 then pyc.top_country end as majority_country_any
+        from py left join pyc using (person_id, year) left join pyt using (person_id, year)
     """)
     cohort_filter = "top_in_selection" if options.cohort == "top" else "in_selection"
     con.execute(f"""
@@ -149,6 +177,27 @@ def build_careers(con: duckdb.DuckDBPyConnection, options: CareerOptions) -> Non
     """)
 
 
+def _build_trusted_person_years(con: duckdb.DuckDBPyConnection) -> None:
+    """talent_person_year_trusted: as talent_person_year_country, over trusted attributions only (an
+    authorship's trusted rows renormalised to 1; untrusted rows count as unknown, like rows without a
+    country)."""
+    con.execute("""
+        create or replace temp table talent_person_year_trusted as
+        with res as (
+            select person_id, year, authorship_id, country,
+                   weight / sum(weight) over (partition by authorship_id) as weight
+            from talent_facts where trusted_for_moves
+        ),
+        n as (select person_id, year, count(distinct authorship_id) as n_trusted from res group by all)
+        -- rounded like talent_person_year_country: a 50/50 year must not become a majority by a last bit
+        select person_id, year, country, round(sum(weight) / any_value(n_trusted), 12) as weight,
+               any_value(n_trusted) as n_trusted,
+               list(distinct authorship_id order by authorship_id) as authorship_ids
+        from res join n using (person_id, year)
+        group by person_id, year, country
+    """)
+
+
 def careers_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per person-year of the population: countries, orgs, sectors with their weights."""
     return con.execute("""
@@ -158,7 +207,7 @@ def careers_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                         order by w desc, country, org_id) as affiliations
             from (
                 select f.person_id, f.year, f.country, f.org_id, f.sector,
-                       sum(f.weight) / any_value(py.n_resolved) as w
+                       round(sum(f.weight) / any_value(py.n_resolved), 12) as w
                 from talent_facts f join talent_person_year py using (person_id, year)
                 where f.country is not null group by all
             ) group by all

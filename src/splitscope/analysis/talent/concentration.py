@@ -24,11 +24,11 @@ TOP_N = 10
 def _person_year_parts(con: duckdb.DuckDBPyConnection, part_col: str, where: str = "true") -> pd.DataFrame:
     return con.execute(f"""
         select f.person_id, f.year, f.country, {part_col} as part,
-               sum(f.weight) / any_value(py.n_resolved) as weight
+               round(sum(f.weight) / any_value(py.n_resolved), 12) as weight  -- same in every run
         from talent_facts f
         join talent_population_years py using (person_id, year)
         where f.country is not null and {where}
-        group by all
+        group by all order by all
     """).df()
 
 

@@ -1,7 +1,8 @@
 """Origin proxies for a person: where their observed career starts. Never a nationality.
 
 - 'first-observed': the majority country of the earliest year in which the person has at least
-  `min_evidence` authorships with a resolved country. A first year without a majority country (e.g. a
+  `min_evidence` authorships with a country trusted for career claims (analysis/talent/trust.py: no
+  multi-site default or other guess). A first year without a majority country (e.g. a
   50/50 dual affiliation) leaves the origin unknown rather than guessing.
 - 'education': the country of the person's education (undergraduate institution), read from the table
   `person_education_origin(person_id, country)` that an education source (OpenReview profiles) fills.
@@ -34,7 +35,7 @@ def build_origin(
         with first_year as (
             select person_id, min(year) as origin_year
             from talent_person_year join talent_population using (person_id)
-            where n_resolved >= {int(min_evidence)}
+            where n_trusted >= {int(min_evidence)}  -- trusted attributions only (analysis/talent/trust.py)
             group by person_id
         )
         select fy.person_id, py.majority_country as origin_country, fy.origin_year,

@@ -9,13 +9,9 @@ from __future__ import annotations
 import duckdb
 
 from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES
+from splitscope.analysis.coverage import TrendPanel, venue_years_table
 from splitscope.analysis.metric_table import MetricTable
-from splitscope.analysis.talent.balance import (
-    first_observed_table,
-    flow_table,
-    origin_work_by_year_table,
-    work_country_table,
-)
+from splitscope.analysis.talent.balance import flow_table, origin_work_by_year_table
 from splitscope.analysis.talent.careers import CareerOptions, build_careers, careers_table, fetch_row
 from splitscope.analysis.talent.concentration import (
     CONCENTRATION_RESAMPLES,
@@ -24,6 +20,7 @@ from splitscope.analysis.talent.concentration import (
 )
 from splitscope.analysis.talent.moves import build_anchor_runs, moves_tables, retention_tables, returns_table
 from splitscope.analysis.talent.origin import build_origin, require_education_origin
+from splitscope.analysis.talent.trends import origin_share_tables, work_country_tables
 from splitscope.selection import Selection
 
 
@@ -41,15 +38,16 @@ def talent_tables(
     """Every talent table for a venue/year selection and cohort ('all' authors or 'top' tier)."""
     if origin == "education":  # fail before the expensive part when there is no education data
         require_education_origin(con)
-    build_careers(con, CareerOptions(selection=selection, cohort=cohort))
+    panel = TrendPanel.of(con, selection)  # coverage per venue-year and the gate, before anything counts
+    build_careers(con, CareerOptions(selection=selection, cohort=cohort, gated=panel.gated))
     build_origin(con, origin, min_evidence=min_evidence)
     build_anchor_runs(con, confirm_years=confirm_years)
     moves, moves_detail = moves_tables(con, selection)
     returns, _ = returns_table(con, resamples=resamples)
     retention, retention_pooled = retention_tables(con, selection, resamples=resamples)
     tables = [
-        work_country_table(con, resamples),
-        first_observed_table(con, resamples),
+        *work_country_tables(con, panel, cohort, resamples),
+        origin_share_tables(con, panel, cohort, resamples),
         flow_table(con, selection, resamples),
         origin_work_by_year_table(con, resamples),
         moves,
@@ -59,6 +57,7 @@ def talent_tables(
         retention_pooled,
         sector_table(con, resamples),
         concentration_table(con, min(resamples, CONCENTRATION_RESAMPLES)),
+        venue_years_table(panel),
     ]
     if include_careers:  # one row per person-year-affiliation: large, so only on request
         tables.insert(0, careers_table(con))
@@ -68,6 +67,7 @@ def talent_tables(
         "origin": origin,
         "min_evidence": min_evidence,
         "confirm_years": confirm_years,
+        **panel.filters(),
     }
     top_note = _top_tier_note(con, selection) if cohort == "top" else ""
     for table in tables:

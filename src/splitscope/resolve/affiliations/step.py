@@ -21,6 +21,16 @@ from splitscope.resolve.affiliations.resolver import AffiliationResolver
 SOURCE_PRIORITY_SQL = """case split_part(source_id, ':', 1)
     when 'paperlists' then 1 when 'conference-csv' then 2 when 'openreview-authors' then 3 else 4 end"""
 
+# The affiliation basis of a chosen mention (store/batch.py, AFFILIATION_BASES). OpenAlex rows are
+# 'openalex' whatever wrote them (kinds 'openalex', 'openalex_fill', ...); a mention from a store built
+# before the column existed falls back on its source's kind; a paper list row without one stays unknown.
+MENTION_BASIS_SQL = """case when s.kind like 'openalex%' then 'openalex'
+    when m.basis is not null then m.basis
+    when s.kind in ('openreview_authors', 'openreview_api') then 'profile_crawl'
+    when s.kind = 'conference_csv' then 'paper' end"""
+# An e-mail domain alone: an OpenReview profile's (the authorship has a profile id) or the paper's.
+DOMAIN_BASIS_SQL = "case when a.openreview_id like '~%' then 'profile_crawl' else 'paper' end"
+
 
 @dataclass
 class ResolveStats:
@@ -79,8 +89,10 @@ def resolve_affiliations(
 def _choose_mentions(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"""
         create or replace temp table resolve_chosen_mentions as
-        select authorship_id, mention_order, affiliation, source_id from (
-            select *, {SOURCE_PRIORITY_SQL} as priority from affiliation_mentions
+        select authorship_id, mention_order, affiliation, source_id, basis from (
+            select m.authorship_id, m.mention_order, m.affiliation, source_id,
+                   {MENTION_BASIS_SQL} as basis, {SOURCE_PRIORITY_SQL} as priority
+            from affiliation_mentions m left join sources s using (source_id)
         ) qualify priority = min(priority) over (partition by authorship_id)
     """).fetchall()
 
@@ -104,17 +116,18 @@ def _write(con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver, frame:
         con.execute("delete from affiliation_resolutions").fetchall()
         con.from_df(frame).insert_into("affiliation_resolutions")
         con.execute("delete from authorship_affiliations").fetchall()
-        con.execute("""
+        con.execute(f"""
             insert into authorship_affiliations
             select m.authorship_id, m.mention_order, r.org_id, r.country, r.sector,
-                   1.0 / count(*) over (partition by m.authorship_id), r.method, r.confidence, m.source_id
+                   1.0 / count(*) over (partition by m.authorship_id), r.method, r.confidence, m.source_id,
+                   m.basis
             from resolve_chosen_mentions m
             join authorships a using (authorship_id)
             join affiliation_resolutions r
               on r.affiliation = m.affiliation and r.email_domain = coalesce(a.email_domain, '')
             union all
             select a.authorship_id, 0, r.org_id, r.country, r.sector, 1.0, r.method, r.confidence,
-                   a.source_id
+                   a.source_id, {DOMAIN_BASIS_SQL}
             from authorships a
             join affiliation_resolutions r on r.affiliation = '' and r.email_domain = a.email_domain
             where a.authorship_id not in (select authorship_id from resolve_chosen_mentions)

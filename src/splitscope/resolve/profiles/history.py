@@ -106,7 +106,8 @@ select authorship_id,
        1.0 / count(*) over (partition by authorship_id) as weight,
        'profile_' || kind as method,
        {PROFILE_EVIDENCE_CONFIDENCE} as confidence,
-       '{PROFILE_SOURCE_PREFIX}' || profile_id as source_id
+       '{PROFILE_SOURCE_PREFIX}' || profile_id as source_id,
+       'profile_dated' as basis
 from dated
 """
 
@@ -120,7 +121,7 @@ def apply_profile_evidence(con: duckdb.DuckDBPyConnection) -> int:
         ).fetchall()
         con.execute(
             "insert into authorship_affiliations (authorship_id, mention_order, org_id, country, sector, "
-            f"weight, method, confidence, source_id) {_EVIDENCE_SQL}"
+            f"weight, method, confidence, source_id, basis) {_EVIDENCE_SQL}"
         ).fetchall()
         row = con.execute(
             "select count(distinct authorship_id) from authorship_affiliations "

@@ -105,8 +105,7 @@ def quote(value: str) -> str:
 
 
 def short_id_sql(expr: str) -> str:
-    """'https://openalex.org/W123' → 'W123' (ids in the store are short, as in the interface); the usual
-    prefix is cut by position, a regular expression per id cost as much as fold's (below)."""
+    """'https://openalex.org/W123' → 'W123' (short ids, as in the interface), cut by position (below)."""
     return strip_prefix_sql(expr, "https://openalex.org/", "^https?://openalex[.]org/")
 
 
@@ -255,7 +254,8 @@ def work_stage_a(filter_sql: str, venue_sql: str, source_id: str) -> list[Step]:
                     FROM work_institution_items ANTI JOIN has_raw USING (authorship_id)
                     WHERE {fold("item.display_name")} <> '')
                 SELECT file, line_no, authorship_id, mention_order, affiliation, {sid} AS source_id,
-                       source_field, CAST(NULL AS VARCHAR) AS country_label
+                       source_field, CAST(NULL AS VARCHAR) AS country_label,
+                       'openalex' AS basis
                 FROM (SELECT * FROM raw UNION ALL SELECT * FROM inst) AS m""",
         ),
     ]

@@ -25,7 +25,7 @@ from splitscope.sources.reading import (
     parse_json_lines,
     parse_json_list,
 )
-from splitscope.store.batch import SourceBatch
+from splitscope.store.batch import BASIS_PROFILE_CRAWL, SourceBatch
 
 KIND = "openreview_authors"
 # Below this share of records joining by id, the paper list uses its own ids: join by names instead.
@@ -172,7 +172,17 @@ def add_attributes(
     for slot_index, slot in enumerate(slots):
         authorship_id = rows[order[slot_index]][0]
         for part_index, affiliation in enumerate(text.split_plus(slot)):
-            mentions.append((authorship_id, part_index + 1, affiliation, batch.source_id, "aff", None))
+            mentions.append(
+                (
+                    authorship_id,
+                    part_index + 1,
+                    affiliation,
+                    batch.source_id,
+                    "aff",
+                    None,
+                    BASIS_PROFILE_CRAWL,
+                )
+            )
 
 
 def add_unaligned(batch: SourceBatch, record: dict[str, Any], paper: IndexedPaper, reason: str) -> None:
@@ -188,4 +198,6 @@ def add_paper_level(batch: SourceBatch, paper_id: str, slots: list[str], reason:
     for slot in slots:
         for affiliation in text.split_plus(slot):
             order += 1
-            mentions.append((paper_id, order, affiliation, batch.source_id, "aff", reason, None))
+            mentions.append(
+                (paper_id, order, affiliation, batch.source_id, "aff", reason, None, BASIS_PROFILE_CRAWL)
+            )

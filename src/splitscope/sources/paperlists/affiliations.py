@@ -9,7 +9,14 @@ from functools import lru_cache
 from typing import Any
 
 from splitscope.sources import text
-from splitscope.store.batch import SourceBatch
+from splitscope.store.batch import BASIS_PAPER, BASIS_PROFILE_CRAWL, SourceBatch
+
+
+def affiliation_basis(record: dict[str, Any]) -> str:
+    """Paper Copilot fills `aff` of OpenReview venues from the authors' profiles as crawled, and those
+    records carry the per-author profile fields (`position`, `or_profile`; data README); elsewhere `aff`
+    is what the paper or the proceedings site printed."""
+    return BASIS_PROFILE_CRAWL if "position" in record or "or_profile" in record else BASIS_PAPER
 
 
 def country_labels(record: dict[str, Any], slot_count: int) -> list[list[str | None]] | None:
@@ -43,8 +50,9 @@ def add_affiliations(
         return
     count = len(authorship_rows)
     countries = country_labels(record, len(slots)) if record.get("aff_country_unique") else None
+    basis = affiliation_basis(record)
     if per_paper_style and count == 1:  # the single author holds every institution of the paper
-        add_author_mentions(batch, authorship_rows, slots, countries, [0])
+        add_author_mentions(batch, authorship_rows, slots, countries, [0], basis)
         return
     if per_paper_style:
         reason = "per-paper institution list"
@@ -55,10 +63,10 @@ def add_affiliations(
     elif order is None:
         reason = "profile field order differs from the byline and cannot be mapped"
     else:
-        add_author_mentions(batch, authorship_rows, slots, countries, order)
+        add_author_mentions(batch, authorship_rows, slots, countries, order, basis)
         return
     batch.note("papers_with_paper_level_affiliations")
-    add_paper_mentions(batch, paper_id, slots, countries, reason)
+    add_paper_mentions(batch, paper_id, slots, countries, reason, basis)
 
 
 def add_author_mentions(
@@ -67,6 +75,7 @@ def add_author_mentions(
     slots: list[str],
     countries: list[list[str | None]] | None,
     order: list[int],
+    basis: str = BASIS_PAPER,
 ) -> None:
     if len(authorship_rows) == 1 and len(slots) > 1:  # single author of a per-paper list: all are theirs
         slots, order = ["+".join(s for s in slots if s)], [0]
@@ -78,7 +87,9 @@ def add_author_mentions(
         authorship_id = authorship_rows[order[slot_index]][0]
         for part_index, affiliation in enumerate(parts):
             label = aligned_label(labels, part_index, len(parts))
-            mentions.append((authorship_id, part_index + 1, affiliation, batch.source_id, "aff", label))
+            mentions.append(
+                (authorship_id, part_index + 1, affiliation, batch.source_id, "aff", label, basis)
+            )
 
 
 def aligned_label(labels: list[str | None], part_index: int, part_count: int) -> str | None:
@@ -95,6 +106,7 @@ def add_paper_mentions(
     slots: list[str],
     countries: list[list[str | None]] | None,
     reason: str,
+    basis: str = BASIS_PAPER,
 ) -> None:
     mentions = batch.rows["paper_affiliation_mentions"]
     order = 0
@@ -104,4 +116,4 @@ def add_paper_mentions(
         for part_index, affiliation in enumerate(parts):
             order += 1
             label = aligned_label(labels, part_index, len(parts))
-            mentions.append((paper_id, order, affiliation, batch.source_id, "aff", reason, label))
+            mentions.append((paper_id, order, affiliation, batch.source_id, "aff", reason, label, basis))

@@ -56,7 +56,8 @@ CREATE TABLE IF NOT EXISTS affiliation_mentions (
     affiliation     VARCHAR NOT NULL,          -- cleaned raw string (entities decoded, NFC, spaces folded)
     source_id       VARCHAR NOT NULL,          -- which source said it (paper list, openreview-authors, csv)
     source_field    VARCHAR NOT NULL,          -- e.g. 'aff', 'Affiliation'
-    country_label   VARCHAR                    -- papercopilot aff_country_unique label; evaluation material only
+    country_label   VARCHAR,                   -- papercopilot aff_country_unique label; evaluation material only
+    basis           VARCHAR                    -- where the string comes from: paper | profile_crawl | openalex (batch.py)
     -- unique (authorship_id, source_id, mention_order): checked by store/keys.py, not an index (see there)
 );
 
@@ -79,6 +80,12 @@ CREATE TABLE IF NOT EXISTS paper_affiliation_mentions (
     source_id     VARCHAR NOT NULL,
     source_field  VARCHAR NOT NULL,
     reason        VARCHAR NOT NULL,          -- why not per author: 'per-paper list', 'count mismatch 5 vs 7', ...
-    country_label VARCHAR
+    country_label VARCHAR,
+    basis         VARCHAR                    -- as affiliation_mentions.basis
     -- unique (paper_id, source_id, mention_order): checked by store/keys.py
 );
+
+-- Stores built before the affiliation basis existed gain the column (NULL: resolution derives it from the
+-- source's kind where it can, see resolve/affiliations/step.py).
+ALTER TABLE affiliation_mentions ADD COLUMN IF NOT EXISTS basis VARCHAR;
+ALTER TABLE paper_affiliation_mentions ADD COLUMN IF NOT EXISTS basis VARCHAR;

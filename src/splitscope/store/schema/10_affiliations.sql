@@ -38,5 +38,7 @@ CREATE TABLE IF NOT EXISTS authorship_affiliations (
     method        VARCHAR NOT NULL,
     confidence    DOUBLE NOT NULL,
     source_id     VARCHAR NOT NULL,     -- which source's mention (or e-mail domain) was used
+    basis         VARCHAR,              -- paper | profile_crawl | profile_dated | openalex (store/batch.py)
     PRIMARY KEY (authorship_id, mention_order)
 );
+ALTER TABLE authorship_affiliations ADD COLUMN IF NOT EXISTS basis VARCHAR;
