@@ -50,3 +50,13 @@ def test_eval_persons_on_one_real_file(shared_data):
         app, ["eval", "persons", str(shared_data / "paperlists/acml/acml2010.json.gz")]
     )
     assert no_ids.exit_code == 2 and "no authorship in these files carries an OpenReview id" in no_ids.output
+
+
+def test_eval_persons_json_is_the_same_on_every_run(shared_data):
+    # ICLR 2021: ids hidden, every link is the model's; two runs in one process, fresh stores each time
+    path = str(shared_data / "paperlists" / "iclr" / "iclr2021.json.gz")
+    first = CliRunner().invoke(app, ["eval", "persons", "--json", path])
+    second = CliRunner().invoke(app, ["eval", "persons", "--json", path])
+    assert first.exit_code == 0 == second.exit_code, first.output
+    assert json.loads(first.output)["records"] > 5_000
+    assert first.output == second.output

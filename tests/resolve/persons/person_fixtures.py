@@ -45,6 +45,9 @@ def records() -> pd.DataFrame:
                 "domains": [f"{person['org']}.edu"] if k % 2 else None,
                 "org_id": person["org"] if k != 5 else None,  # one record without an organisation
                 "orgs": [person["org"]] if k != 5 else None,
+                "places": ([f"org:{person['org']}"] if k != 5 else [])
+                + ([f"domain:{person['org']}.edu"] if k % 2 else []) or None,
+                "name_compact": person["name"].replace(" ", ""),
                 "countries": [person["country"]] if k != 5 else None,
                 "hard_id": None,
                 "coauthors": [" ".join(sorted(c.split())) for c in coauthors],

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from splitscope.resolve.persons.name_forms import all_compatible
+
 # Comparison names as they read in the evidence column.
 COMPARISON_WORDS = {
-    "name_norm": "name", "coauthors": "co-authors", "orgs": "organisation", "countries": "country",
-    "domains": "e-mail domain", "topic_words": "topic words", "year": "year gap", "years": "year gap",
-    "tf_adj_name_norm": "name frequency",
+    "name_norm": "name", "coauthors": "co-authors", "orgs": "organisation", "places": "organisation/domain",
+    "countries": "country", "domains": "e-mail domain", "topic_words": "topic words", "year": "year gap",
+    "years": "year gap", "tf_adj_name_norm": "name frequency",
 }  # fmt: skip
 
 
@@ -46,19 +48,28 @@ class Clustering:
     # Papers of each cluster (at its root): two authorships of one paper are two people, so a union that
     # would put one paper twice in a person is refused. None: no such constraint.
     papers: list[frozenset[str] | None] | None = None
+    # Comparable names of each cluster (at its root): a model's union is refused when it would give one
+    # person two names that cannot be one person's (persons/name_forms.py). None: no such constraint.
+    names: list[frozenset[str] | None] | None = None
     best: dict[int, tuple[float, str, str]] = field(default_factory=dict)  # record → (p, other, levels)
     refused: int = 0
     refused_same_paper: int = 0
+    refused_names: int = 0
 
     @classmethod
     def start(
-        cls, ids: list[str], hard_ids: list[str | None], papers: list[frozenset[str]] | None = None
+        cls,
+        ids: list[str],
+        hard_ids: list[str | None],
+        papers: list[frozenset[str]] | None = None,
+        names: list[frozenset[str]] | None = None,
     ) -> Clustering:
         clustering = cls(
             {a: i for i, a in enumerate(ids)},
             list(range(len(ids))),
             list(hard_ids),
             list(papers) if papers is not None else None,
+            list(names) if names is not None else None,
         )
         first_of: dict[str, int] = {}
         for i, hard in enumerate(hard_ids):
@@ -74,7 +85,8 @@ class Clustering:
 
     def union(self, a: int, b: int, by_id: bool = False) -> bool:
         """Join a's and b's clusters unless two different hard ids or (for a model's link) a shared paper
-        forbid it; `by_id` joins on a shared hard id, which no paper overlap can overrule."""
+        or two names of two people forbid it; `by_id` joins on a shared hard id (or a decision already
+        checked), which neither papers nor names can overrule."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
@@ -82,19 +94,33 @@ class Clustering:
         if ha is not None and hb is not None and ha != hb:
             self.refused += 1
             return False
-        if self.papers is not None:
-            pa, pb = self.papers[ra] or frozenset(), self.papers[rb] or frozenset()
-            if not by_id and not pa.isdisjoint(pb):
-                self.refused_same_paper += 1
-                return False
-            self.papers[ra], self.papers[rb] = pa | pb, None
+        pa, pb = self._of(self.papers, ra), self._of(self.papers, rb)
+        na, nb = self._of(self.names, ra), self._of(self.names, rb)
+        if not by_id and not pa.isdisjoint(pb):
+            self.refused_same_paper += 1
+            return False
+        if not by_id and not all_compatible(na, nb):
+            self.refused_names += 1
+            return False
+        for sets, joined in ((self.papers, pa | pb), (self.names, na | nb)):
+            if sets is not None:
+                sets[ra], sets[rb] = joined, None
         self.parent[rb] = ra
         self.hard[ra] = ha or hb
         return True
 
+    @staticmethod
+    def _of(sets: list[frozenset[str] | None] | None, root: int) -> frozenset[str]:
+        return (sets[root] if sets is not None else None) or frozenset()
+
     def apply_pairs(self, pairs: pd.DataFrame, threshold: float, unique_id: str = "authorship_id") -> int:
+        # Most probable first; ties (every pair with the same comparison levels has the same probability)
+        # in id order. Splink returns pairs in whatever order DuckDB's threads finish, and the greedy
+        # union's result depends on the order (which of two conflicting unions is refused).
         strong = pairs[pairs["match_probability"] >= threshold].sort_values(
-            "match_probability", ascending=False
+            ["match_probability", f"{unique_id}_l", f"{unique_id}_r"],
+            ascending=[False, True, True],
+            kind="stable",
         )
         left = strong[f"{unique_id}_l"].map(self.index)
         right = strong[f"{unique_id}_r"].map(self.index)

@@ -5,7 +5,8 @@ The linker sees no id at all (no hard evidence, no id-based prior). Scores are o
 an id: B-cubed precision/recall/F1 and pairwise precision/recall, for splitscope and for a name-only
 baseline (same normalised name = same person), within each file (pooled over files) and across all files
 together (one person's records in several venues/years, which is what careers need). The scored pairs
-are clustered at several fragment thresholds, which is how FRAGMENT_THRESHOLD was chosen.
+are clustered at several fragment thresholds, and relinked at several record thresholds: how both were
+chosen.
 
 The functions here score stores the caller loaded and resolved (pipeline/labelled.py reads the files:
 resolve never reads a source).
@@ -22,6 +23,8 @@ import pandas as pd
 import pyarrow as pa
 
 from splitscope.errors import UnusableInputError
+from splitscope.resolve.persons.calibration import measure_m
+from splitscope.resolve.persons.diagnosis import SHARED, loss_by_category
 from splitscope.resolve.persons.linking import (
     DEFAULT_THRESHOLDS,
     LINK_COLUMNS_EXTRA,
@@ -30,10 +33,11 @@ from splitscope.resolve.persons.linking import (
     duckdb_api,
     link_two_stage,
 )
-from splitscope.resolve.persons.model import RECORD_COLUMNS
+from splitscope.resolve.persons.model import OVERLAP_SIZES, RECORD_COLUMNS
 from splitscope.resolve.persons.records import build_link_records
 
 SWEEP = (0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
+RECORD_SWEEP = (0.95, 0.98, 0.99)
 
 
 def b_cubed_and_pairwise(predicted: list[str], truth: list[str]) -> dict[str, float]:
@@ -59,7 +63,8 @@ def _records(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pd.DataFrame]:
         raise UnusableInputError("no authorship in these files carries an OpenReview id: nothing to score")
     build_link_records(con)
     truth = con.sql(
-        "select authorship_id, hard_id as truth, name_norm from link_records order by authorship_id"
+        "select authorship_id, hard_id as truth, name_norm, unlinkable, venue || year as venue_year "
+        "from link_records order by authorship_id"
     ).df()
     con.execute("update link_records set hard_id = null").fetchall()  # the linker sees no id
     columns = ", ".join(RECORD_COLUMNS + LINK_COLUMNS_EXTRA)
@@ -93,8 +98,9 @@ def evaluate_store(
     score it: all files together, a name-only baseline, and the fragment-threshold sweep."""
     records, truth = _records(con)
     linked = _linked(records, thresholds, SWEEP)
+    predicted = _persons(linked)
     return {
-        **_score(_persons(linked), truth),
+        **_score(predicted, truth),
         "baseline": _baseline(truth),
         "records": int(truth["truth"].notna().sum()),
         "thresholds": {"records": thresholds.records, "fragments": thresholds.fragments},
@@ -102,27 +108,64 @@ def evaluate_store(
         "notes": linked.notes,
         # the fragment threshold varied, the record threshold kept: how FRAGMENT_THRESHOLD was chosen
         "sweep": {str(t): _score([str(r) for r in roots], truth) for t, roots in linked.sweep.items()},
+        # the record threshold varied (a relink each: stage 2 sees other fragments), the fragment one kept
+        "sweep_records": {
+            str(t): _score(_persons(_linked(records, Thresholds(t, thresholds.fragments))), truth)
+            for t in RECORD_SWEEP
+            if t != thresholds.records
+        },
+        "loss_by_category": loss_by_category(_labelled_frame(records, truth, predicted)),
+        "m_from_ids": _m_from_ids(records, truth, linked),
     }
+
+
+def _labelled_frame(records: pa.Table, truth: pd.DataFrame, predicted: list[str]) -> pd.DataFrame:
+    """One labelled record a row: truth, predicted person, name, venue-year and what diagnosis.py reads."""
+    frame = truth.assign(predicted=predicted)
+    for column in SHARED:
+        frame[column] = records.column(column).to_pylist()
+    return frame[frame["truth"].notna()].reset_index(drop=True)
+
+
+def _m_from_ids(records: pa.Table, truth: pd.DataFrame, linked: Linked) -> dict[str, Any]:
+    """The shares model.EVIDENCE_M fixes, measured on these files' ids (records, and the fragments stage 1
+    left apart, each labelled by its first record's id)."""
+    measured = {
+        "records": measure_m(records, list(truth["truth"]), "authorship_id", OVERLAP_SIZES["records"])
+    }
+    if linked.fragment_table is not None:
+        truth_of = dict(zip(truth["authorship_id"], truth["truth"], strict=True))
+        fragments = linked.fragment_table
+        labels = [truth_of.get(f) for f in fragments.column("fragment_id").to_pylist()]
+        measured["fragments"] = measure_m(fragments, labels, "fragment_id", OVERLAP_SIZES["fragments"])
+    return measured
 
 
 def evaluate_within_files(
     stores: Iterable[tuple[str, duckdb.DuckDBPyConnection]], thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> tuple[dict[str, Any], list[str]]:
     """Each (file, store) linked on its own, scores pooled over all their labelled records (a person
-    counts once per file); with the linker's notes, each prefixed by its file. `stores` may be a
-    generator, so only one file's store is held at a time."""
-    pred: list[str] = []
-    true: list[str] = []
-    base_pred: list[str] = []
+    counts once per file), with the loss by cause; and the linker's notes, each prefixed by its file.
+    `stores` may be a generator, so only one file's store is held at a time."""
+    frames: list[pd.DataFrame] = []
     notes: list[str] = []
     for path, con in stores:
         file_records, file_truth = _records(con)
-        labelled = file_truth["truth"].notna().to_numpy()
         file_linked = _linked(file_records, thresholds)
         notes += [f"{path}: {note}" for note in file_linked.notes]
-        predicted = _persons(file_linked)
-        pred += [f"{path}:{p}" for p, keep in zip(predicted, labelled, strict=True) if keep]
-        true += [f"{path}:{t}" for t in file_truth["truth"][labelled]]
-        base_pred += [f"{path}:{n}" for n in file_truth["name_norm"][labelled]]
-    scores = {**b_cubed_and_pairwise(pred, true), "baseline": b_cubed_and_pairwise(base_pred, true)}
+        frame = _labelled_frame(file_records, file_truth, _persons(file_linked))
+        # a person counts once per file: labels, persons and the baseline's names are prefixed by it
+        prefixed = {c: f"{path}:" + frame[c].astype(str) for c in ("truth", "predicted", "name_norm")}
+        frames.append(
+            frame.assign(
+                truth=prefixed["truth"], predicted=prefixed["predicted"], same_name=prefixed["name_norm"]
+            )
+        )
+    pooled = pd.concat(frames, ignore_index=True)
+    true = list(pooled["truth"])
+    scores = {
+        **b_cubed_and_pairwise(list(pooled["predicted"]), true),
+        "baseline": b_cubed_and_pairwise(list(pooled["same_name"]), true),
+        "loss_by_category": loss_by_category(pooled),
+    }
     return scores, notes

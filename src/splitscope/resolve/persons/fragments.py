@@ -10,26 +10,40 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+# The fragment's name is its most frequent one, ties to the first in sort order (mode() breaks ties by
+# the order rows arrive in, which a multi-threaded DuckDB does not fix); its keys are that name's keys.
 FRAGMENTS_SQL = """
-select f.fragment_id,
-       mode(r.name_norm) as name_norm, mode(r.name_key) as name_key, mode(r.core_key) as core_key,
-       mode(r.initial_key) as initial_key, bool_and(r.abbreviated) as abbreviated,
+with named as (
+    select f.fragment_id, f.is_new, r.*, count(*) over (partition by f.fragment_id, r.name_norm) as uses
+    from fragment_of f join link_table r using (authorship_id)
+)
+select r.fragment_id,
+       first(r.name_norm order by r.uses desc, r.name_norm) as name_norm,
+       first(r.name_key order by r.uses desc, r.name_norm) as name_key,
+       first(r.name_compact order by r.uses desc, r.name_norm) as name_compact,
+       first(r.core_key order by r.uses desc, r.name_norm) as core_key,
+       first(r.initial_key order by r.uses desc, r.name_norm) as initial_key,
+       bool_and(r.abbreviated) as abbreviated,
        max(r.hard_id) as hard_id,
-       list_distinct(flatten(list(r.coauthors))) as coauthors,
+       list_sort(list_distinct(flatten(list(r.coauthors)))) as coauthors,
        nullif(list_sort(list_distinct(flatten(list(r.orgs) filter (where r.orgs is not null)))), []) as orgs,
        nullif(list_sort(list_distinct(flatten(list(r.countries) filter (where r.countries is not null)))), [])
            as countries,
        nullif(list_sort(list_distinct(flatten(list(r.domains) filter (where r.domains is not null)))), [])
            as domains,
+       nullif(list_sort(list_distinct(flatten(list(r.places) filter (where r.places is not null)))), [])
+           as places,
        -- sorted, then capped, so the same fragment always keeps the same words
        list_sort(list_distinct(flatten(list(r.topic_words))))[1:64] as topic_words,
        min(r.year) as year_min, max(r.year) as year_max,
        list_sort(list_distinct(list(r.paper_id))) as papers,
-       bool_or(f.is_new) as is_new,
+       -- every comparable name the fragment holds, for the clustering's name constraint
+       list_sort(list_distinct(list(r.name_norm) filter (where r.name_key is not null))) as names,
+       bool_or(r.is_new) as is_new,
        count(*) as records
-from fragment_of f join link_table r using (authorship_id)
-group by f.fragment_id
-order by f.fragment_id
+from named r
+group by r.fragment_id
+order by r.fragment_id
 """
 
 

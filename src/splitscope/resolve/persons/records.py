@@ -6,6 +6,8 @@ Names are used only to tell whether two records are the same person, never for c
   the other comparisons decide whether they are one person.
 - initial_key: first initial + last token ('j smith'), for 'J. Smith' vs 'John Smith' (abbreviated: the
   first token is an initial).
+- name_compact: the letters without spaces, 'oe'/'ue' spelt as the umlaut's vowel ('Hernandez Lobato' =
+  'Hernandez-Lobato', 'Schoelkopf' = 'Schölkopf'; persons/name_forms.py).
 - core_key: first full given token + last token, so middle names and initials drop out ('J. Zico Kolter'
   = 'Zico Kolter', 'Cees G. M. Snoek' = 'Cees Snoek').
 - coauthors: the name_keys of the other authors on the paper; topic_words: long title words and keywords.
@@ -19,7 +21,9 @@ from __future__ import annotations
 
 import duckdb
 
-RECORDS_SQL = """
+from splitscope.resolve.persons.name_forms import COMPACT_SQL
+
+RECORDS_SQL_TEMPLATE = """
 create or replace temp table link_records as
 with profile_of as (
     select u.username, p.profile_id
@@ -49,6 +53,7 @@ with profile_of as (
                               lambda d: organisation_domain(d)),
                lambda d: d is not null and not list_contains(webmail_domains(), d)))), []) as domains,
            array_to_string(list_sort(n.tokens), ' ') as name_key,
+           {COMPACT} as name_compact,
            case when len(n.tokens) >= 2 then substr(n.tokens[1], 1, 1) || ' ' || n.tokens[-1] end
                as initial_key,
            case when len(list_filter(n.tokens[1:-2], lambda t: length(t) > 1)) >= 1
@@ -67,19 +72,32 @@ select k.authorship_id, k.paper_id, p.year, p.venue, k.name_norm,
        case when k.unlinkable is null then k.name_key end as name_key,
        case when k.unlinkable is null then k.initial_key end as initial_key,
        case when k.unlinkable is null then k.core_key end as core_key,
+       case when k.unlinkable is null then k.name_compact end as name_compact,
        k.abbreviated, k.unlinkable,
        k.domains, aff.org_id, nullif(aff.orgs, []) as orgs, nullif(aff.countries, []) as countries,
+       -- where the record places its author: organisations and e-mail domains in one set, compared once
+       -- (an organisation and its domain say the same thing; two comparisons counted it twice)
+       nullif(list_sort(list_concat(list_transform(coalesce(aff.orgs, []), lambda o: 'org:' || o),
+                                    list_transform(coalesce(k.domains, []), lambda d: 'domain:' || d))), [])
+           as places,
        coalesce(k.openreview_key, 'orcid:' || k.orcid) as hard_id,
-       list_filter(list(k.name_key) over (partition by k.paper_id), lambda x: x <> k.name_key) as coauthors,
-       list_distinct(list_concat(
-           list_filter(string_split(regexp_replace(lower(p.title), '[^a-z ]', ' ', 'g'), ' '),
-                       lambda w: length(w) >= 6),
-           coalesce(list_transform(p.keywords, lambda w: lower(w)), [])))[1:16] as topic_words
-from keyed k join papers p using (paper_id)
+       list_sort(list_filter(list(k.name_key) over (partition by k.paper_id), lambda x: x <> k.name_key))
+           as coauthors,
+       -- the first 16 distinct words in title-then-keyword order (list_distinct keeps no order)
+       list_filter(p.words, lambda w, i: list_position(p.words, w) = i)[1:16] as topic_words
+from keyed k join (
+    select paper_id, year, venue, list_concat(
+               list_filter(string_split(regexp_replace(lower(title), '[^a-z ]', ' ', 'g'), ' '),
+                           lambda w: length(w) >= 6),
+               coalesce(list_transform(keywords, lambda w: lower(w)), [])) as words
+    from papers
+) p using (paper_id)
 left join aff using (authorship_id)
 where k.name_norm <> ''
 """
 
+
+RECORDS_SQL = RECORDS_SQL_TEMPLATE.replace("{COMPACT}", COMPACT_SQL.format(tokens="n.tokens"))
 
 # The organisation's domain, not the department's: 'cs.cmu.edu' = 'cmu.edu', 'cs.ox.ac.uk' = 'ox.ac.uk'.
 # Webmail says nothing about who someone is, so those domains are dropped.

@@ -48,6 +48,7 @@ class LinkStats:
     accepted_pairs: int = 0
     refused_by_ids: int = 0
     refused_same_paper: int = 0
+    refused_names: int = 0
     persons: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -75,7 +76,9 @@ def link_persons(con: duckdb.DuckDBPyConnection, thresholds: Thresholds = DEFAUL
     existing: list[tuple[str, str]] = []
     if incremental:
         stats.mode, stats.new_records = "incremental", len(new)
-        existing = con.execute("select authorship_id, person_id from authorship_person").fetchall()
+        existing = con.execute(
+            "select authorship_id, person_id from authorship_person order by authorship_id"
+        ).fetchall()
     else:
         stats.new_records, models = len(current), None
     try:
@@ -93,6 +96,7 @@ def link_persons(con: duckdb.DuckDBPyConnection, thresholds: Thresholds = DEFAUL
         "accepted_pairs",
         "refused_by_ids",
         "refused_same_paper",
+        "refused_names",
         "notes",
     ):
         setattr(stats, name, getattr(result, name))
@@ -167,11 +171,14 @@ def _write(
         con.execute("delete from persons").fetchall()
         con.execute("""
             insert into persons
-            select ap.person_id, mode(a.name) as display_name,
-                   max(case when ap.person_id like 'or:%' then substr(ap.person_id, 4) end) as openreview_id,
-                   max(a.orcid) as orcid, count(*) as n_authorships
-            from authorship_person ap join authorships a using (authorship_id)
-            group by ap.person_id
+            -- the most frequent name as written; ties to the first in sort order (mode() picks by arrival)
+            select person_id, first(name order by uses desc, name) as display_name,
+                   max(case when person_id like 'or:%' then substr(person_id, 4) end) as openreview_id,
+                   max(orcid) as orcid, count(*) as n_authorships
+            from (select ap.person_id, a.name, a.orcid,
+                         count(*) over (partition by ap.person_id, a.name) as uses
+                  from authorship_person ap join authorships a using (authorship_id))
+            group by person_id
         """).fetchall()
         if models is not None:
             con.execute("delete from person_link_model").fetchall()
