@@ -8,10 +8,13 @@ fetch that stopped early).
 
 from splitscope.api.analysis import CollabOptions, CollabResult, TalentOptions, TalentResult, collab, talent
 from splitscope.api.audit import AuditOptions, AuditResult, audit
+from splitscope.api.gaps import gaps
 from splitscope.api.remote import (
     OpenAlexFetchOptions,
     openalex_fetch,
+    openalex_fill,
     openalex_ingest_snapshot,
+    openalex_venues,
     openreview_fetch,
     works_query,
 )
@@ -38,8 +41,11 @@ __all__ = [
     "collab",
     "eval_affiliations",
     "eval_persons",
+    "gaps",
     "openalex_fetch",
+    "openalex_fill",
     "openalex_ingest_snapshot",
+    "openalex_venues",
     "openreview_fetch",
     "orgs_import_ror",
     "orgs_show",

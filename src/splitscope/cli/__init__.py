@@ -12,6 +12,7 @@ import typer
 from splitscope.cli import (
     analysis_commands,
     audit_commands,
+    gaps_commands,
     remote_commands,
     resolve_commands,
     store_commands,
@@ -47,6 +48,9 @@ eval_app.command("persons")(resolve_commands.eval_persons_command)
 app.command("talent")(analysis_commands.talent_command)
 app.command("collab")(analysis_commands.collab_command)
 app.command("audit")(audit_commands.audit_command)
+app.command("gaps")(gaps_commands.gaps_command)
 openreview_app.command("fetch")(remote_commands.openreview_fetch)
 openalex_app.command("ingest-snapshot")(remote_commands.openalex_ingest_snapshot)
 openalex_app.command("fetch")(remote_commands.openalex_fetch)
+openalex_app.command("fill")(remote_commands.openalex_fill)
+openalex_app.command("venues")(remote_commands.openalex_venues)

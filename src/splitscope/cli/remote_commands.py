@@ -108,3 +108,73 @@ def openalex_fetch(
             f"from {fetched['requests_made']} requests; written to {fetched['out_dir']} and loaded"
         )
     finish(result)
+
+
+def openalex_fill(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(help="VENUE[:YEARS], e.g. nips:2019-2020 cvpr:2021; a venue alone fills its gaps."),
+    ] = None,
+    mirror: Annotated[Path | None, typer.Option("--mirror", help="Recorded responses; no network.")] = None,
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="Cache root; also the resume checkpoint.")
+    ] = None,
+    max_requests: Annotated[
+        int | None, typer.Option("--max-requests", help="Stop (resumable) after N requests.")
+    ] = None,
+    rate: Annotated[float, typer.Option("--rate", help="Requests per second at most.")] = 10.0,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Fill venue-years without affiliations from OpenAlex: match its works to the paper list's papers and
+    attach their affiliations to the papers' authors (basis openalex); list what did not match.
+    Needs OPENALEX_API_KEY unless --mirror serves every request."""
+    settings = load_settings(db=db, cache=cache, mirror=mirror)
+    say = None if as_json else (lambda text: err_console.print(text, markup=False, highlight=False))
+    result = run(lambda: api.openalex_fill(settings, targets or [], max_requests, rate, say))
+    summary = result.to_dict()
+    if as_json:
+        print_json(summary)
+    else:
+        before = {(c["venue"], c["year"]): c["coverage"] for c in summary["coverage_before"]}
+        after = {(c["venue"], c["year"]): c["coverage"] for c in summary["coverage_after"]}
+        for fill in summary["fills"]:
+            key = (fill["venue"], fill["year"])
+            typer.echo(
+                f"{fill['source_id']}: {fill['matched']:,} of {fill['papers']:,} papers matched "
+                f"({fill['works']:,} works; {len(fill['unmatched_works']):,} works and "
+                f"{len(fill['unmatched_papers']):,} papers unmatched, listed with --json); coverage "
+                f"{before.get(key, 0):.1%} -> {after.get(key, 0):.1%}"
+            )
+    finish(result)
+
+
+def openalex_venues(
+    check: Annotated[
+        bool, typer.Option("--check", help="Ask the API for each id's source record and years.")
+    ] = False,
+    venue: Annotated[str | None, typer.Option("--venue", help="Only this venue code.")] = None,
+    mirror: Annotated[Path | None, typer.Option("--mirror", help="Recorded responses; no network.")] = None,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Cache root (responses).")] = None,
+    rate: Annotated[float, typer.Option("--rate", help="Requests per second at most.")] = 10.0,
+    as_json: JsonOption = False,
+) -> None:
+    """The OpenAlex venue map: source ids per venue, where each came from, whether it was checked; with
+    --check, each id's source record and works per year from the API (exit 1 if one disagrees)."""
+    settings = load_settings(cache=cache, mirror=mirror)
+    result = run(lambda: api.openalex_venues(settings, check, venue, rate))
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        for entry in result.entries:
+            years = entry["years"] or "years not known"
+            line = f"{entry['venue']:8s} {entry['source_id']:12s} {entry['name']} ({years})"
+            line += f"; from {entry['from']}"
+            if check:
+                held = ", ".join(f"{y}: {n:,}" for y, n in entry["works_by_year"].items()) or "no works"
+                line += f"\n         live: {entry['found_name']!r}, works {held}"
+                line += "" if entry["agrees"] else f" -- DISAGREES: {entry['problem']}"
+            else:
+                line += f"; checked live: {entry['checked_live'] or 'no'}"
+            typer.echo(line)
+    finish(result)

@@ -23,6 +23,8 @@ from splitscope.sources.openalex.flatten_sql import Progress
 from splitscope.sources.openalex.layout import read_snapshot
 from splitscope.sources.openalex.load import IngestSummary, flatten_and_load
 from splitscope.sources.openalex.query import WorkFilter, WorksQuery
+from splitscope.sources.openalex.venue_check import check_source
+from splitscope.sources.openalex.venues import venue_map
 from splitscope.store import connect
 
 
@@ -141,3 +143,20 @@ def _as_dict(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
     return value
+
+
+def check_venue_map(
+    settings: Settings,
+    live: bool,
+    venue: str | None = None,
+    requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND,
+) -> list[dict[str, Any]]:
+    """The venue map's entries (of one venue, or all), checked against the API when `live`."""
+    entries = [e for e in venue_map() if venue is None or e.venue == venue]
+    if not live:
+        return [e.to_dict() for e in entries]
+    client = make_client(response_cache(settings), settings.mirror_dir, requests_per_second)
+    try:
+        return [check_source(client, entry).to_dict() for entry in entries]
+    finally:
+        client.close()

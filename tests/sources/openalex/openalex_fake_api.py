@@ -165,15 +165,33 @@ class FakeOpenAlex(LocalFakeServer):
     spent), '500', 'stall' (answers after stall_seconds), 'truncate' (half a body), 'cut' (connection
     closed mid-body)."""
 
-    def __init__(self, faults=None, stall_seconds=0.6):
+    def __init__(self, faults=None, stall_seconds=0.6, sources=None):
         self.api_keys: Counter[str] = Counter()
+        self.sources = sources or {}  # short id → source record served at /sources/<id>
         super().__init__(faults, stall_seconds)
 
     @property
     def hits(self):
         return sum(self.attempts.values())
 
+    def _source(self, source_id):
+        record = self.sources.get(source_id)
+        return f"source@{source_id}", record
+
+    def _works_by_year(self, query):
+        """`group_by=publication_year` for a `primary_location.source.id:S…` filter (distinct works)."""
+        source = query.get("filter", [""])[0].removeprefix("primary_location.source.id:")
+        works = {w["id"]: w for w in WORKS if w["primary_location"]["source"]["id"] == OA + source}
+        years = Counter(str(w["publication_year"]) for w in works.values())
+        groups = [{"key": y, "key_display_name": y, "count": n} for y, n in sorted(years.items())]
+        return f"group_by@{source}", {
+            "meta": {"count": len(works), "groups_count": len(groups)},
+            "group_by": groups,
+        }
+
     def _works(self, query):
+        if "group_by" in query:
+            return self._works_by_year(query)
         wanted = WORKS if query.get("filter", [""])[0] == FILTER else []
         per_page = int(query.get("per-page", ["25"])[0])
         select = query.get("select", [""])[0]
@@ -219,10 +237,15 @@ class FakeOpenAlex(LocalFakeServer):
                 url = urlparse(self.path)
                 query = parse_qs(url.query)
                 routes = {"/works": fake._works, "/authors": fake._authors}
-                if url.path not in routes:
+                if url.path.startswith("/sources/"):
+                    label, payload = fake._source(url.path.rsplit("/", 1)[1])
+                elif url.path in routes:
+                    label, payload = routes[url.path](query)
+                else:
+                    label, payload = "unknown", None
+                if payload is None:
                     self._send(404, b'{"error": "not found"}')
                     return
-                label, payload = routes[url.path](query)
                 with fake._lock:
                     fake.attempts[label] += 1
                     fake.api_keys[query.get("api_key", [""])[0]] += 1

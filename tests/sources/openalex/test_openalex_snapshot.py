@@ -479,3 +479,17 @@ def test_spark_engine_without_pyspark_is_a_clear_error(snapshot: Path, tmp_path:
     )
     assert result.exit_code == 2
     assert "--engine spark needs pyspark: pip install 'splitscope[spark]'" in result.output
+
+
+def test_duckdb_worker_processes_give_the_same_tables(generated, tmp_path: Path) -> None:
+    """Stage A in two worker processes (one file each at a time) against one process: the same rows,
+    counts and lines per file. The generated snapshot has several part files, so both workers work."""
+    from splitscope.engines.duckdb import DuckDBFlatten
+
+    root, _ = generated
+    assert len(list((root / "data" / "works").rglob("*.gz"))) > 2
+    one = flatten.flatten_snapshot(root, tmp_path / "one", WorkFilter(), DuckDBFlatten(workers=1))
+    two = flatten.flatten_snapshot(root, tmp_path / "two", WorkFilter(), DuckDBFlatten(workers=2))
+    assert one.counts == two.counts and one.table_rows == two.table_rows and two.reconciles
+    for table in TABLES:
+        assert rows(tmp_path / "one", table) == rows(tmp_path / "two", table), table

@@ -144,7 +144,9 @@ def fetch_author_batch(client: PoliteClient, batch: list[str]) -> list[Any]:
     return _page(client.get_json("/authors", _authors_params(batch)), f"authors {batch[0]}…")[0]
 
 
-def estimate(client: PoliteClient, query: WorksQuery, per_page: int | None = None) -> FetchPlan:
+def estimate(
+    client: PoliteClient, query: WorksQuery, per_page: int | None = None, with_authors: bool = True
+) -> FetchPlan:
     per_page = per_page or WORKS_PER_PAGE
     before = client.stats.network_requests
     count = count_works(client, query)
@@ -157,7 +159,9 @@ def estimate(client: PoliteClient, query: WorksQuery, per_page: int | None = Non
             if isinstance(work, dict):
                 ids.update(author_ids(work))
     exact = held_pages >= pages
-    if exact:
+    if not with_authors:  # a gap fill reads affiliations from the works: no author requests
+        authors, author_pages, held_batches, exact = 0, 0, 0, True
+    elif exact:
         batches = author_batches(ids)
         held_batches = sum(client.held_json("/authors", _authors_params(b)) is not None for b in batches)
         authors, author_pages = len(ids), len(batches)
@@ -219,13 +223,15 @@ def fetch_openalex(
     on_page: Callable[[str, int], None] | None = None,
     part_records: int | None = None,
     today: date | None = None,
+    with_authors: bool = True,
 ) -> FetchResult:
-    """Estimate, then fetch works and authors into `out_dir` in the snapshot layout. Stops cleanly
-    (complete=False, nothing published) on a spent budget or the request cap; the cache resumes it."""
+    """Estimate, then fetch works and (unless `with_authors` is False) their authors into `out_dir` in
+    the snapshot layout. Stops cleanly (complete=False, nothing published) on a spent budget or the
+    request cap; the cache resumes it."""
     per_page = per_page or WORKS_PER_PAGE
     say = report or (lambda _message: None)
     rate = 1.0 / client.min_interval if client.min_interval > 0 else float("inf")
-    plan = estimate(client, query, per_page)
+    plan = estimate(client, query, per_page, with_authors)
     result = FetchResult(query, out_dir, complete=False, plan=plan)
     say(f"openalex {query.slug}: {plan.describe(rate)}")
     cap = client.max_network_requests
@@ -245,9 +251,12 @@ def fetch_openalex(
                     ids.update(author_ids(work))
             if on_page:
                 on_page("works", index)
-        batches = author_batches(ids)
+        batches = author_batches(ids) if with_authors else []
         held = sum(client.held_json("/authors", _authors_params(b)) is not None for b in batches)
-        say(f"openalex {query.slug}: {len(ids):,} authors → {len(batches):,} author pages ({held:,} held)")
+        if with_authors:
+            say(
+                f"openalex {query.slug}: {len(ids):,} authors → {len(batches):,} author pages ({held:,} held)"
+            )
         for index, batch in enumerate(batches):
             for author in fetch_author_batch(client, batch):
                 if isinstance(author, dict):
@@ -263,7 +272,8 @@ def fetch_openalex(
     works.close()
     authors.close()
     result.works_written, result.duplicate_works = works.records, works.duplicates
-    result.authors_requested, result.authors_written = len(ids), authors.records
+    result.authors_requested = len(ids) if with_authors else 0
+    result.authors_written = authors.records
     result.complete = True
     provenance = {"fetched": updated, "api": client.base_url, **result.to_dict()}
     publish_snapshot(staging, out_dir, {k: v for k, v in provenance.items() if k != "out_dir"})

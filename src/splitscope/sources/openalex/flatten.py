@@ -14,26 +14,23 @@ import json
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import yaml
 
 from splitscope.sources.openalex import flatten_sql as q
 from splitscope.sources.openalex.layout import read_snapshot
 from splitscope.sources.openalex.query import WorkFilter
+from splitscope.sources.openalex.venues import venue_of_source
 
 TABLES = q.OUTPUT_TABLES
 
 
 def venue_sql() -> str:
-    """papers.venue: the papercopilot code for a curated source id, else 'openalex:S…'."""
-    text = resources.files("splitscope.sources.openalex").joinpath("venues.yaml").read_text(encoding="utf-8")
-    venues: dict[str, str] = yaml.safe_load(text) or {}
+    """papers.venue: the papercopilot code for a source id of the venue map, else 'openalex:S…'."""
     source = q.short_id_sql("rec.primary_location.source.id")
-    cases = " ".join(f"WHEN {q.quote(s)} THEN {q.quote(v)}" for s, v in sorted(venues.items()))
+    cases = " ".join(f"WHEN {q.quote(s)} THEN {q.quote(v)}" for s, v in sorted(venue_of_source().items()))
     # a work with no primary source (many preprints) still needs a venue: papers.venue is NOT NULL
     fallback = f"coalesce('openalex:' || {source}, 'openalex:none')"
     return f"CASE {source} {cases} ELSE {fallback} END" if cases else fallback

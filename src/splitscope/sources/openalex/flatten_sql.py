@@ -105,13 +105,25 @@ def quote(value: str) -> str:
 
 
 def short_id_sql(expr: str) -> str:
-    """'https://openalex.org/W123' → 'W123' (ids in the store are short, as in the interface)."""
-    return f"regexp_replace({expr}, '^https?://openalex[.]org/', '', 'g')"
+    """'https://openalex.org/W123' → 'W123' (short ids, as in the interface), cut by position (below)."""
+    return strip_prefix_sql(expr, "https://openalex.org/", "^https?://openalex[.]org/")
+
+
+def strip_prefix_sql(expr: str, usual: str, pattern: str) -> str:
+    """`expr` without a URL prefix: the usual one cut by position, any other spelling by `pattern`."""
+    return (
+        f"(CASE WHEN left({expr}, {len(usual)}) = {quote(usual)} THEN substr({expr}, {len(usual) + 1}) "
+        f"ELSE regexp_replace({expr}, {quote(pattern)}, '', 'g') END)"
+    )
 
 
 def fold(expr: str) -> str:
-    """Spaces folded and trimmed, as the other sources store strings; '' for an all-space string."""
-    return f"trim(regexp_replace({expr}, '[ ' || chr(9) || chr(10) || chr(13) || ']+', ' ', 'g'))"
+    """Spaces folded and trimmed, as the other sources store strings; '' for an all-space string. The
+    regular expression runs only on strings that hold a tab, a newline or two spaces in a row: a plain
+    trim costs a sixth of it, and it ran on every title, name and affiliation (measured: 8% of stage A)."""
+    tabs = " OR ".join(f"strpos({expr}, {needle}) > 0" for needle in ("'  '", "chr(9)", "chr(10)", "chr(13)"))
+    regex = f"trim(regexp_replace({expr}, '[ ' || chr(9) || chr(10) || chr(13) || ']+', ' ', 'g'))"
+    return f"(CASE WHEN {tabs} THEN {regex} ELSE trim({expr}) END)"
 
 
 # An e-mail address in a quarantined raw record is masked (README: e-mail addresses are never stored).
@@ -146,6 +158,7 @@ def work_stage_a(filter_sql: str, venue_sql: str, source_id: str) -> list[Step]:
     authorship_id = f"{paper_id} || '#' || CAST(pos AS VARCHAR)"
     display, raw_name = fold("item.author.display_name"), fold("item.raw_author_name")
     name = f"coalesce(nullif({display}, ''), nullif({raw_name}, ''))"
+    orcid = strip_prefix_sql("item.author.orcid", "https://orcid.org/", "^https?://orcid[.]org/")
     return [
         Sql(
             "work_checked",
@@ -191,7 +204,7 @@ def work_stage_a(filter_sql: str, venue_sql: str, source_id: str) -> list[Step]:
             "work_authorships",
             f"""SELECT file, line_no, authorship_id, {paper_id} AS paper_id, pos AS position, name,
                        CAST(NULL AS VARCHAR) AS openreview_id,
-                       regexp_replace(item.author.orcid, '^https?://orcid[.]org/', '', 'g') AS orcid,
+                       {orcid} AS orcid,
                        CAST(NULL AS VARCHAR) AS email_domain, CAST(NULL AS VARCHAR) AS position_title,
                        {sid} AS source_id
                 FROM work_authorships_named""",
