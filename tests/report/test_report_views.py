@@ -13,7 +13,7 @@ from synthetic_tables import FILTERS, SMALL_COUNTRIES, VENUE_GROUPS, synthetic_g
 
 from splitscope.analysis.metric_table import Coverage, MetricTable
 from splitscope.report.assets import BUNDLE, bundle_source, plotly_bundle
-from splitscope.report.blocks import reader_order
+from splitscope.report.blocks import format_filters, reader_order
 from splitscope.report.render import render_report
 from splitscope.selection import Selection
 
@@ -156,3 +156,10 @@ def test_country_tables_list_us_and_china_first():
     # US and CN together first (by weight), then the US alone, then the rest by weight.
     assert ordered["origin_country"].tolist() == ["CN", "US", "US", "DE", "AE", "AM"]
     assert ordered["researchers"].tolist() == [300, 200, 5000, 400, 15, 1]
+
+
+def test_a_year_range_reads_as_a_range_and_long_lists_are_shortened() -> None:
+    shown = format_filters({"years": [2010, 2024], "venues": [f"v{i}" for i in range(40)], "basis": "site"})
+    assert shown.startswith("years=2010–2024; venues=40 (v0, v1, v2, …")
+    assert shown.endswith("; basis=site")
+    assert format_filters({"years": "all"}) == "years=all"

@@ -57,7 +57,10 @@ def format_filters(filters: dict[str, Any] | None) -> str:
         return "none"
     parts = []
     for key, value in filters.items():
-        if isinstance(value, list | tuple) and len(value) > LONG_FILTER:
+        if key == "years" and isinstance(value, list | tuple) and len(value) == 2:
+            # Selections hold years as an inclusive (first, last) pair; "2010, 2024" would read as two years.
+            shown = f"{value[0]}–{value[1]}"
+        elif isinstance(value, list | tuple) and len(value) > LONG_FILTER:
             first = ", ".join(map(str, value[:3]))
             shown = f"{len(value)} ({first}, … all in the table's JSON and under Data quality)"
         elif isinstance(value, list | tuple):
