@@ -10,9 +10,10 @@ import pytest
 from synthetic_tables import synthetic_gathered, top_orgs, work_country_share
 
 from splitscope.report.assets import plotly_bundle
-from splitscope.report.charts import script_safe_json
+from splitscope.report.charts import infer_axes, script_safe_json
 from splitscope.report.gather import Provider, gather_tables
 from splitscope.report.render import render_report
+from splitscope.report.sections import Chart
 from splitscope.selection import Selection
 
 
@@ -181,3 +182,23 @@ def test_quality_section_shows_status_tables(rendered):
     assert (
         quality.count('<div class="plot"') == 4
     )  # two status heatmaps, country coverage, researcher coverage
+
+
+def test_a_chain_links_venue_list_is_not_a_series():
+    # Appendix charts guess their groups from the text columns; link_venues changes from year to year
+    # and once split one country's line into a segment per venue set.
+    frame = pd.DataFrame(
+        {
+            "year": [2020, 2021, 2020, 2021],
+            "country": ["US", "US", "CN", "CN"],
+            "share": [0.4, 0.41, 0.2, 0.22],
+            "share_ci_low": [0.39, 0.4, 0.19, 0.21],
+            "share_ci_high": [0.41, 0.42, 0.21, 0.23],
+            "pooled_share": [0.4, 0.41, 0.2, 0.22],
+            "link_change": [None, 0.01, None, 0.02],
+            "link_venues": [None, "iclr,nips", None, "iclr,nips"],
+            "chain_segment": [1, 1, 1, 1],
+        }
+    )
+    axes = infer_axes(Chart(table="talent.work_country_share__top"), frame)
+    assert (axes.x, axes.y, axes.color) == ("year", "share", ["country"])

@@ -17,6 +17,7 @@ import pandas as pd
 
 from splitscope.analysis.claims import select_rows
 from splitscope.analysis.metric_table import MetricTable
+from splitscope.analysis.panels import CHAIN_COLUMNS
 from splitscope.report.flows import sankey_figure
 from splitscope.report.sections import CHART_KINDS, Chart
 from splitscope.report.series import OTHER, Picked, Rules, pick_series
@@ -83,7 +84,12 @@ def infer_axes(chart: Chart, frame: pd.DataFrame) -> Axes:
     if chart.color:
         color = [chart.color]
     else:
-        color = [c for c in columns if c not in (x, y) and not pd.api.types.is_numeric_dtype(frame[c])]
+        # link_venues says which venues a chain link was measured on: provenance of a point, not a group.
+        color = [
+            c
+            for c in columns
+            if c not in (x, y, *CHAIN_COLUMNS) and not pd.api.types.is_numeric_dtype(frame[c])
+        ]
     missing = [c for c in (x, y, *color) if c is None or c not in columns]
     if missing:
         shown = ", ".join(str(c) for c in missing)
