@@ -56,3 +56,14 @@ def test_a_raw_series_is_not_compared_across_different_venue_sets():
     # Same venues at both ends: the comparison stands.
     tables["talent.venue_years"].frame = tables["talent.venue_years"].frame.iloc[:4]
     assert "against 5.0% in 2010." in _china_sentence(tables)
+
+
+def test_a_compared_year_resting_on_crawl_time_profiles_says_so():
+    table = _work_share(chained=True)
+    table.filters = {**FILTERS, "profile_crawl_venue_years": ["iclr2011", "nips2013", "icml2013"]}
+    text = _china_sentence({"talent.work_country_share": table})
+    # 2012 and 2013 are compared; only 2013 rests on crawl-time profiles (2011 is in another chain).
+    assert "OpenReview profiles as crawled later, not from the papers (2013: icml2013, nips2013)" in text
+    assert "iclr2011" not in text
+    table.filters = FILTERS
+    assert "crawled later" not in _china_sentence({"talent.work_country_share": table})

@@ -80,6 +80,8 @@ def _headline(
             f"({_venues(venue_sets.get(early))} vs {_venues(venue_sets.get(late))})."
         )
     text += panel
+    if spec.x == "year":
+        text += _crawl_time_note({int(first["_x"]), int(last["_x"])}, table.filters)
     return HeadlineView(text, table.name, format_filters(table.filters), _coverage(table.coverage.to_dict()))
 
 
@@ -102,6 +104,23 @@ def _chain_panel(rows: pd.DataFrame, filters: dict | None) -> str:
     return (
         f" Panel: chain-linked {years}, each year compared with the previous one on the venues present in "
         f"both ({_venues(venues)}){gate_text}; {basis}."
+    )
+
+
+def _crawl_time_note(years: set[int], filters: dict | None) -> str:
+    """Says when a compared year rests partly on affiliations read from OpenReview profiles at crawl time
+    (where the authors were later, not where they were when they wrote the paper)."""
+    crawled = (filters or {}).get("profile_crawl_venue_years") or []
+    parts = []
+    for year in sorted(years):
+        named = sorted(v for v in crawled if isinstance(v, str) and v.endswith(str(year)))
+        if named:
+            parts.append(f"{year}: {', '.join(named)}")
+    if not parts:
+        return ""
+    return (
+        " Venue-years whose affiliations mostly come from OpenReview profiles as crawled later,"
+        " not from the papers (" + "; ".join(parts) + "); `--affiliation-basis paper` leaves them out."
     )
 
 
