@@ -120,7 +120,9 @@ def _crawl_time_note(years: set[int], filters: dict | None) -> str:
         return ""
     return (
         " Venue-years whose affiliations mostly come from OpenReview profiles as crawled later,"
-        " not from the papers (" + "; ".join(parts) + "); `--affiliation-basis paper` leaves them out."
+        " not from the papers ("
+        + "; ".join(parts)
+        + "); the option --affiliation-basis paper leaves them out."
     )
 
 
