@@ -3,24 +3,19 @@ current code produces on the full store built from ../shared/data.
 
 The sample was drawn from the pre-issue-16 store (71 true, 17 false, 12 unsupported; precision 0.71 there).
 A sampled move the current code no longer produces counts as removed: precision is over the moves still
-produced, recall over the 71 true ones. The store is built once per run with the same `build` the CLI runs
-(all venues; several minutes). SPLITSCOPE_MOVE_SAMPLE_STORE may name a store `splitscope build --venues all`
-made from this same code, to score it without rebuilding.
+produced, recall over the 71 true ones. The full store is built once per run (tests/integration/conftest.py;
+SPLITSCOPE_FULL_STORE names an existing one).
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from splitscope.analysis.talent.tables import talent_tables
-from splitscope.pipeline.build import build
 from splitscope.selection import Selection
-from splitscope.store import connect
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "analysis" / "talent"))
 from move_sample import read_sample, score  # noqa: E402
@@ -30,18 +25,6 @@ pytestmark = pytest.mark.integration
 # The sample was drawn from `talent --years 2010-2024` before the coverage gate existed: score it the same
 # way (gate 0), so a move is not 'removed' only because its venue-year is gated out of the population.
 WINDOW = Selection(years=(2010, 2024), coverage_gate=0.0)
-
-
-@pytest.fixture(scope="module")
-def full_store(shared_data, tmp_path_factory):
-    given = os.environ.get("SPLITSCOPE_MOVE_SAMPLE_STORE")
-    if given:
-        con = duckdb.connect(given, read_only=True)
-    else:
-        con = connect(tmp_path_factory.mktemp("moves") / "store.duckdb")
-        build(con, Selection(), shared_data / "paperlists", shared_data, progress=False)
-    yield con
-    con.close()
 
 
 def test_move_precision_on_the_hand_checked_sample(full_store):

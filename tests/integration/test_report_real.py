@@ -82,3 +82,24 @@ def test_real_report_gallery(real_report):
     assert 4 < sankey["sankeyNodes"] <= 26
     print(f"page {size:,} bytes; first chart after {page.first_chart_ms:.0f} ms (best of 3)")
     assert page.first_chart_ms < FIRST_CHART_SECONDS * 1000
+
+
+@pytest.fixture(scope="module")
+def make_run_report(full_store, tmp_path_factory):
+    """The report `make run` writes: every venue of the shared corpus, 2010-2024."""
+    folder = tmp_path_factory.mktemp("report-make-run")
+    return folder, render_report(full_store, folder / "report", parse_selection(None, "2010-2024"))
+
+
+def test_make_run_report_passes_every_page_check(make_run_report):
+    folder, result = make_run_report
+    size = result.index_html.stat().st_size
+    assert size <= MAX_PAGE_BYTES, f"the page weighs {size:,} bytes"
+    page = check_report(result.index_html, folder / "gallery", timing_runs=3)
+    (sankey,) = [p for p in page.plots if p["table"] == "talent.origin_work_flow"]
+    assert 4 < sankey["sankeyNodes"] <= 26
+    # The headline chart leads with the two countries the report is about.
+    (work,) = [p for p in page.plots if p["table"] == "talent.work_country_share"]
+    assert work["names"][:2] == ["US", "CN"]
+    print(f"make-run page {size:,} bytes; first chart after {page.first_chart_ms:.0f} ms (best of 3)")
+    assert page.first_chart_ms < FIRST_CHART_SECONDS * 1000

@@ -80,6 +80,10 @@ def table_has_us_or_cn(data_dir: Path, table: str, venue_group: str | None = Non
     return any(mentions_us_or_cn(frame[c].unique()) for c in columns)
 
 
+# "acml,aistats,colt": a chain link's venue list drawn as if it were a group.
+VENUE_LIST = re.compile(r"\b[a-z0-9]+,[a-z0-9]+,[a-z0-9]+\b")
+
+
 def chart_problems(plot: dict, data_dir: Path, venue_group: str | None = None) -> list[str]:
     where = f"{plot['id']} ({plot['table']})"
     problems = []
@@ -91,6 +95,9 @@ def chart_problems(plot: dict, data_dir: Path, venue_group: str | None = None) -
         problems.append(f"{where}: a Sankey of {plot['sankeyNodes']} nodes")
     if table_has_us_or_cn(data_dir, plot["table"], venue_group) and not mentions_us_or_cn(plot["names"]):
         problems.append(f"{where}: the table has the US or China, the chart shows neither")
+    listed = [name for name in plot["names"] if VENUE_LIST.search(str(name))]
+    if listed:
+        problems.append(f"{where}: series named by a list of venues (provenance, not a group): {listed[:2]}")
     return problems
 
 
