@@ -177,3 +177,25 @@ def test_paper_country_sets_long_rows(mixed_store):
     p8 = sets[sets["paper_id"] == "P8"]
     assert sorted(p8["country"]) == ["CN", "US"] and p8["fractional"].isna().all()
     assert set(sets["paper_id"]) == {f"P{i}" for i in range(1, 9)}
+
+
+def test_a_venue_with_per_paper_lists_only_does_not_move_fractional_counting(store):
+    # NeurIPS both years with per-author countries: China's fractional share 1/4 -> 1/2. CVPR has
+    # per-author countries in 2020 (CN, CN, US, US) and only per-paper lists {US, CN} in 2021 (no author
+    # shares): it is in the full-counting link, and must stay out of the fractional one rather than add
+    # six papers without shares (which gave China 3/8 -> 2/10, a fall).
+    for year, countries in ((2020, ["US", "US", "US", "CN"]), (2021, ["US", "CN", "US", "CN"])):
+        for i, country in enumerate(countries):
+            add_paper(store, f"N{year}-{i}", year, [(None, one(country))])
+    for i, country in enumerate(["CN", "CN", "US", "US"]):
+        add_paper(store, f"C2020-{i}", 2020, [(None, one(country))], venue="cvpr")
+    paper_list = [("Stanford University", "US", "stanford"), ("Tsinghua University", "CN", "thu")]
+    for i in range(6):
+        add_paper(
+            store, f"C2021-{i}", 2021, [(None, []), (None, [])], venue="cvpr", paper_affiliations=paper_list
+        )
+    tables = collab_tables(store, Selection(), resamples=20)
+    counts = _rows(tables["collab.country_counts"], scope="all", cohort="all", country="CN").set_index("year")
+    assert counts.loc[2021, "share_fractional"] - counts.loc[2020, "share_fractional"] == pytest.approx(0.25)
+    # Full counting links 2020 -> 2021 on both venues: 3/8 -> 8/10.
+    assert counts.loc[2021, "share_full"] - counts.loc[2020, "share_full"] == pytest.approx(0.425)

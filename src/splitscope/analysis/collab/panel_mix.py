@@ -95,19 +95,34 @@ def _mix_shape(series: pd.DataFrame, scope: str, cohort: str, selected: pd.Serie
 
 
 def chained_country_rows(
-    countries: pd.DataFrame, gated: dict[int, frozenset[str]], aggregate: str, resamples: int
+    countries: pd.DataFrame,
+    gated: dict[int, frozenset[str]],
+    aggregate: str,
+    resamples: int,
+    author_gated: dict[int, frozenset[str]] | None = None,
 ) -> dict[tuple[str, int, str], dict[str, float]]:
     """(cohort, year, country) -> chained share_full / share_fractional (and their intervals), for the
-    `all` rows of collab.country_counts."""
+    `all` rows of collab.country_counts.
+
+    Fractional counting exists only for author-basis papers (a per-paper affiliation list says which
+    countries, not whose), so its series counts those papers alone, on the venue-years gated on author
+    coverage (`author_gated`, within `gated`). Counting paper-basis papers as units with no author shares
+    would pull every country's fractional share down in the years a paper-basis venue is in (CVPR
+    2020-25: China's fractional share fell from 0.16 in 2019 to 0.10 in 2020 for that reason alone)."""
     out: dict[tuple[str, int, str], dict[str, float]] = {}
+    fractional_gated = gated
+    if author_gated is not None:
+        fractional_gated = {
+            year: venues & author_gated.get(year, frozenset()) for year, venues in gated.items()
+        }
     for cohort in COHORTS:
         rows = _cohort(countries, cohort)
-        members = _members(rows.drop_duplicates("paper_id"))
-        for prefix, value, keep in (
-            ("share_full", 1.0, np.ones(len(rows), dtype=bool)),
-            ("share_fractional", None, rows["fractional"].notna().to_numpy()),
+        for prefix, value, keep, series_gated in (
+            ("share_full", 1.0, np.ones(len(rows), dtype=bool), gated),
+            ("share_fractional", None, rows["fractional"].notna().to_numpy(), fractional_gated),
         ):
             used = rows[keep]
+            members = _members(used.drop_duplicates("paper_id"))
             parts = pd.DataFrame(
                 {
                     "unit": used["paper_id"],
@@ -116,7 +131,7 @@ def chained_country_rows(
                     "value": 1.0 if value is not None else used["fractional"],
                 }
             )
-            series = trend_series(members, parts, gated, aggregate, resamples)
+            series = trend_series(members, parts, series_gated, aggregate, resamples)
             for r in series.itertuples():
                 entry = out.setdefault((cohort, int(r.year), str(r.category)), {})
                 entry[prefix] = r.share
@@ -133,16 +148,18 @@ def apply_panel(
     gated: dict[int, frozenset[str]],
     aggregate: str,
     resamples: int,
+    author_gated: dict[int, frozenset[str]] | None = None,
 ) -> MetricTable:
     """Replace the `all` rows of paper_mix and country_counts by the chained (or pooled) series; return
-    collab.paper_mix_by_venue."""
+    collab.paper_mix_by_venue. `author_gated`: venue-years gated on author coverage, for fractional
+    counting."""
     mix, counts = tables[0], tables[1]
     overall, by_venue = chained_mix_rows(papers, selected, gated, aggregate, resamples)
     venue_rows = mix.frame[mix.frame["scope"] != "all"].assign(
         pooled_share=lambda f: f["share"], link_change=np.nan, link_venues=None, chain_segment=np.nan
     )
     mix.frame = pd.concat([venue_rows[MIX_COLUMNS], overall], ignore_index=True)
-    chained = chained_country_rows(countries, gated, aggregate, resamples)
+    chained = chained_country_rows(countries, gated, aggregate, resamples, author_gated)
     frame = counts.frame
     is_all = (frame["scope"] == "all").to_numpy()
     for i in np.flatnonzero(is_all):

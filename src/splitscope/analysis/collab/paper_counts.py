@@ -99,7 +99,8 @@ def paper_tables(
             author_cov,
             filters,
             "share_full: papers with the country / papers with a country (sums over countries >= 1). "
-            "share_fractional: author shares / author-basis papers (sums to 1). Coverage counts "
+            "share_fractional: author shares / author-basis papers (sums to 1; the all-venue series "
+            "chains over venue-years gated on author coverage). Coverage counts "
             "author-basis papers, the base of fractional counting. " + basis_note,
         ),
         MetricTable(

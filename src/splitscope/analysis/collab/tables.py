@@ -45,7 +45,8 @@ def collab_tables(
         frames = paper_frames(con)
         tables = paper_tables(con, counts, filters, resamples, frames)
         gated = venues_by_year(panel.coverage, "paper_gated_in")
-        by_venue = apply_panel(tables, *frames, gated, selection.aggregate, resamples)
+        author_gated = venues_by_year(panel.coverage, "gated_in")
+        by_venue = apply_panel(tables, *frames, gated, selection.aggregate, resamples, author_gated)
         for table in tables[:2]:
             table.notes += " " + panel.note(paper_level=True)
         tables.append(by_venue)
