@@ -64,9 +64,11 @@ def name_comparison() -> cl.CustomComparison:
     """Exact name (its u per name, persons/name_frequency.py: a rare exact name is strong evidence, 'Wei
     Wang' is not), then the same letters apart from spacing and umlaut spelling, then the same words in
     another order, then the same first and last name around other middle names, then an initial that
-    fits. Two different given names ('Yisen Wang', 'Yifei Wang') fall to the last level, however alike
-    they are as strings: spelling similarity between names says nothing about identity (and the
-    clustering never puts two such names in one person, persons/name_forms.py)."""
+    fits. The word-order level's u is per order-free key, from the same name frequency ('Yang Yu' / 'Yu
+    Yang' is as common as either name; a swapped rare name is rare). Two different given names ('Yisen
+    Wang', 'Yifei Wang') fall to the last level, however alike they are as strings: spelling similarity
+    between names says nothing about identity (and the clustering never puts two such names in one
+    person, persons/name_forms.py)."""
 
     def fixed(level: Any, key: str) -> Any:
         if key in ("compact", "core", "initial"):  # too rare among random pairs for sampling to count
