@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -115,3 +117,56 @@ def test_loss_by_category_adds_up_to_what_was_lost():
     assert loss["precision"] == {"same name": {"pairs": 1, "b3_loss": pytest.approx(2 / 2 / 5)}}
     total_recall_loss = sum(v["b3_loss"] for v in loss["recall"].values())
     assert total_recall_loss == pytest.approx(3 * 2 / 3 / 5)  # 1 - B3 recall, by hand
+
+
+def test_two_words_in_another_order_say_as_much_as_the_name_itself():
+    """'Yan Wang' / 'Wang Yan' (two words that start and end many names) is weak evidence; 'Zhongkai Hao'
+    / 'Hao Zhongkai' (a rare pair of words) is strong: the order level's u is per order-free key, the
+    name's own frequency (h is symmetric in its words), not one u for every swapped name."""
+    import duckdb
+    from splink.backends.duckdb import DuckDBAPI
+
+    from splitscope.resolve.persons.model import (
+        NAME_M,
+        RECORDS,
+        predict,
+        prior_from_names,
+        scored_pairs,
+        train,
+    )
+
+    def row(aid: str, name: str, org: str) -> dict:
+        tokens = name.split()
+        return {
+            "authorship_id": aid, "name_norm": name, "name_key": " ".join(sorted(tokens)),
+            "name_compact": "".join(tokens), "core_key": name, "initial_key": f"{name[0]} {tokens[-1]}",
+            "abbreviated": False, "domains": None, "org_id": org, "orgs": [org], "places": [f"org:{org}"],
+            "countries": ["US"], "hard_id": None, "coauthors": [f"co {aid}"], "topic_words": [f"t {aid}"],
+            "year": 2020,
+        }  # fmt: skip
+
+    names = [f"yan x{i}" for i in range(30)] + [f"y{i} wang" for i in range(30)]
+    names += [f"z{i} q{i}" for i in range(200)]
+    rows = [row(f"filler{i}", name, f"org{i % 50}") for i, name in enumerate(names)]
+    rows += [row("a1", "yan wang", "mit"), row("a2", "wang yan", "mit")]
+    rows += [row("b1", "zhongkai hao", "mit"), row("b2", "hao zhongkai", "mit")]
+    table = pa.Table.from_pylist(rows)
+    prior = prior_from_names(table.column("name_norm").to_pandas())
+    tf = name_frequencies(table, NAME_M["exact"], prior)
+    linker = train(DuckDBAPI(duckdb.connect()).register(table), prior, RECORDS, tf)
+    pairs = scored_pairs(predict(linker, floor=0.0)).set_index(["authorship_id_l", "authorship_id_r"])
+    common, rare = pairs.loc[("a1", "a2")], pairs.loc[("b1", "b2")]
+
+    def name_weight(pair: pd.Series) -> float:  # the level's weight and its per-name adjustment
+        return pair["mw_name_norm"] + pair["mw_tf_adj_name_norm"]
+
+    # 264 distinct names: 'yan' and 'wang' each start or end 32 of them, 'zhongkai' and 'hao' 2 each
+    # (both orders), so h('yan wang') = 32 * 32 / 264 is 256 times h('zhongkai hao') = 2 * 2 / 264
+    assert name_weight(common) + 8 == pytest.approx(name_weight(rare), abs=0.01)
+    # the swapped rare name says what the order level's m says against a random pair with that name
+    odds = prior / (1 - prior)
+    h_rare = 2 * 2 / 264
+    assert name_weight(rare) == pytest.approx(
+        math.log2(NAME_M["order"] / (NAME_M["exact"] * h_rare * odds)), abs=0.01
+    )
+    assert common["match_probability"] < 0.5 < rare["match_probability"]

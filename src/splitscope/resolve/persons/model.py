@@ -64,9 +64,11 @@ def name_comparison() -> cl.CustomComparison:
     """Exact name (its u per name, persons/name_frequency.py: a rare exact name is strong evidence, 'Wei
     Wang' is not), then the same letters apart from spacing and umlaut spelling, then the same words in
     another order, then the same first and last name around other middle names, then an initial that
-    fits. Two different given names ('Yisen Wang', 'Yifei Wang') fall to the last level, however alike
-    they are as strings: spelling similarity between names says nothing about identity (and the
-    clustering never puts two such names in one person, persons/name_forms.py)."""
+    fits. The word-order level's u is per order-free key, from the same name frequency ('Yang Yu' / 'Yu
+    Yang' is as common as either name; a swapped rare name is rare). Two different given names ('Yisen
+    Wang', 'Yifei Wang') fall to the last level, however alike they are as strings: spelling similarity
+    between names says nothing about identity (and the clustering never puts two such names in one
+    person, persons/name_forms.py)."""
 
     def fixed(level: Any, key: str) -> Any:
         if key in ("compact", "core", "initial"):  # too rare among random pairs for sampling to count
@@ -87,7 +89,9 @@ def name_comparison() -> cl.CustomComparison:
                 "compact",
             ),
             fixed(
-                cll.CustomLevel("name_key_l = name_key_r", label_for_charts="same words, other order"),
+                cll.CustomLevel(
+                    "name_key_l = name_key_r", label_for_charts="same words, other order"
+                ).configure(tf_adjustment_column="name_key"),
                 "order",
             ),
             fixed(
@@ -259,8 +263,16 @@ def train(
 def use_name_frequencies(linker: Linker, name_tf: pd.DataFrame) -> None:
     """The exact-name level's u per name (name_norm, tf_name_norm; persons/name_frequency.py) instead of
     the share of records Splink would count."""
-    lookup = linker._db_api.register(name_tf)
-    linker.table_management.register_term_frequency_lookup(lookup, "name_norm")
+    exact = name_tf[["name_norm", "tf_name_norm"]]
+    linker.table_management.register_term_frequency_lookup(linker._db_api.register(exact), "name_norm")
+    # The same words in another order ('Yang Yu', 'Yu Yang') are as common as the name itself (h is
+    # symmetric in the two words): the order level's u per order-free key, not one u for all names.
+    keys = (
+        name_tf.groupby("name_key", sort=True)["tf_name_norm"].max().reset_index(name="tf_name_key")
+        if len(name_tf)
+        else pd.DataFrame({"name_key": pd.Series(dtype=str), "tf_name_key": pd.Series(dtype=float)})
+    )
+    linker.table_management.register_term_frequency_lookup(linker._db_api.register(keys), "name_key")
 
 
 @contextmanager

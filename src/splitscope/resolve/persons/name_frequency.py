@@ -30,7 +30,7 @@ import pyarrow as pa
 
 NAME_FREQUENCY_SQL = """
 with names as (
-    select distinct name_norm, string_split(name_norm, ' ')[1] as first_word,
+    select distinct name_norm, name_key, string_split(name_norm, ' ')[1] as first_word,
            string_split(name_norm, ' ')[-1] as last_word
     from named where name_norm is not null and name_key is not null
 ), words as (
@@ -40,7 +40,7 @@ with names as (
 ), totals as (
     select count(*) as distinct_names from names
 )
-select n.name_norm, $scale * f.names * l.names / t.distinct_names as tf_name_norm
+select n.name_norm, n.name_key, $scale * f.names * l.names / t.distinct_names as tf_name_norm
 from names n, totals t, words f, words l
 where f.word = n.first_word and l.word = n.last_word
 order by n.name_norm
@@ -48,8 +48,8 @@ order by n.name_norm
 
 
 def name_frequencies(table: pa.Table, m_exact: float, prior: float) -> pd.DataFrame:
-    """One row per linkable name of `table` (records or fragments: name_norm, name_key): name_norm and
-    tf_name_norm, the u-value of an exact match on it, m·h·prior odds (see above)."""
+    """One row per linkable name of `table` (records or fragments: name_norm, name_key): name_norm,
+    name_key and tf_name_norm, the u-value of an exact match on it, m·h·prior odds (see above)."""
     con = duckdb.connect()
     try:
         con.register("named", table.select(["name_norm", "name_key"]))
