@@ -181,7 +181,8 @@ def work_stage_a(filter_sql: str, venue_sql: str, source_id: str) -> list[Step]:
                        false AS top_tier, list_transform(rec.keywords, lambda k: k.display_name) AS keywords,
                        CAST(NULL AS VARCHAR) AS primary_area, {sid} AS source_id,
                        work_id AS source_paper_id, CAST(NULL AS VARCHAR) AS openreview_forum_id
-                FROM work_checked WHERE reason IS NULL AND selected""",
+                FROM (SELECT *, {short_id_sql("rec.primary_location.source.id")} AS venue_source
+                      FROM work_checked WHERE reason IS NULL AND selected) AS w""",
         ),
         Sql(
             "work_kept",
