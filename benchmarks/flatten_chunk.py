@@ -118,7 +118,7 @@ def main() -> None:
         con.execute("SET threads = 1")
         structure = q.quote(duckdb_structure(WORK_SCHEMA))
         _chunk(con, "work", "f", "d", 1, lines, structure)
-        report["duckdb parse (json_valid + json_transform)"] = best(
+        report["duckdb parse (the work_lines view)"] = best(
             repeat,
             lambda: con.execute("CREATE OR REPLACE TEMP TABLE p AS SELECT parse_ok, rec FROM work_lines"),
         )
