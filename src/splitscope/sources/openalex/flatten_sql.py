@@ -88,15 +88,8 @@ OUTPUT_TABLES = (
 # persists them on disk); the others stay views. Measured on DuckDB: materialising every step copied the
 # parsed structs again and again (2x slower); views everywhere recomputed the explodes (7x slower).
 SHARED = frozenset(
-    {
-        "work_checked",
-        "work_authorships_named",
-        "work_institution_items",
-        "author_checked",
-        "work_superseded",
-        "author_superseded",
-        "referenced_authors",
-    }
+    ("work_checked", "work_authorships_named", "work_institution_items", "author_checked")
+    + ("work_superseded", "author_superseded", "referenced_authors")
 )
 
 
@@ -134,10 +127,12 @@ RAW_RECORD_CHARS = 20_000
 
 def _line_checks() -> str:
     """Why a non-empty line cannot be used before looking at fields (NULL when it can). The checks
-    touch only the ends of a line: trimming a whole 5 kB record cost more than parsing it (measured)."""
+    touch only the ends of a line: trimming a 5 kB record costs more than parsing it, and so does
+    `right()` (it counts characters from the start): trims only where the plain test fails."""
     return """
-        WHEN ltrim(text) NOT LIKE '{%' THEN 'not a JSON object'
-        WHEN NOT (text LIKE '%}' OR rtrim(right(text, 8)) LIKE '%}') OR NOT parse_ok
+        WHEN CASE WHEN text LIKE '{%' THEN false ELSE ltrim(text) NOT LIKE '{%' END THEN 'not a JSON object'
+        WHEN CASE WHEN text LIKE '%}' THEN NOT parse_ok
+                  ELSE NOT (rtrim(right(text, 8)) LIKE '%}' AND parse_ok) END
             THEN 'not valid JSON (truncated line?)'
         WHEN coalesce(trim(rec.id), '') = '' THEN 'no id'"""
 
@@ -186,7 +181,8 @@ def work_stage_a(filter_sql: str, venue_sql: str, source_id: str) -> list[Step]:
                        false AS top_tier, list_transform(rec.keywords, lambda k: k.display_name) AS keywords,
                        CAST(NULL AS VARCHAR) AS primary_area, {sid} AS source_id,
                        work_id AS source_paper_id, CAST(NULL AS VARCHAR) AS openreview_forum_id
-                FROM work_checked WHERE reason IS NULL AND selected""",
+                FROM (SELECT *, {short_id_sql("rec.primary_location.source.id")} AS venue_source
+                      FROM work_checked WHERE reason IS NULL AND selected) AS w""",
         ),
         Sql(
             "work_kept",
