@@ -11,6 +11,18 @@ from splitscope import api
 from splitscope.cli.common import DbOption, JsonOption, err_console, finish, print_json, run
 from splitscope.config import load_settings
 
+# Options the OpenAlex commands share (same flag, same meaning, same help text in docs/cli.md).
+OpenAlexMirrorOption = Annotated[
+    Path | None, typer.Option("--mirror", help="Recorded responses; no network.")
+]
+ResumeCacheOption = Annotated[
+    Path | None, typer.Option("--cache", help="Cache root; also the resume checkpoint.")
+]
+MaxRequestsOption = Annotated[
+    int | None, typer.Option("--max-requests", help="Stop (resumable) after N requests.")
+]
+RateOption = Annotated[float, typer.Option("--rate", help="Requests per second at most.")]
+
 
 def openreview_fetch(
     venue_id: Annotated[str, typer.Argument(help="OpenReview venue id, e.g. NeurIPS.cc/2024/Conference.")],
@@ -78,17 +90,13 @@ def openalex_fetch(
         Path | None,
         typer.Option("--out", help="Snapshot-layout output (default <cache>/openalex/snapshots/…)."),
     ] = None,
-    mirror: Annotated[Path | None, typer.Option("--mirror", help="Recorded responses; no network.")] = None,
-    cache: Annotated[
-        Path | None, typer.Option("--cache", help="Cache root; also the resume checkpoint.")
-    ] = None,
-    max_requests: Annotated[
-        int | None, typer.Option("--max-requests", help="Stop (resumable) after N requests.")
-    ] = None,
+    mirror: OpenAlexMirrorOption = None,
+    cache: ResumeCacheOption = None,
+    max_requests: MaxRequestsOption = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Only estimate the requests a fetch spends.")
     ] = False,
-    rate: Annotated[float, typer.Option("--rate", help="Requests per second at most.")] = 10.0,
+    rate: RateOption = 10.0,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -115,14 +123,10 @@ def openalex_fill(
         list[str] | None,
         typer.Argument(help="VENUE[:YEARS], e.g. nips:2019-2020 cvpr:2021; a venue alone fills its gaps."),
     ] = None,
-    mirror: Annotated[Path | None, typer.Option("--mirror", help="Recorded responses; no network.")] = None,
-    cache: Annotated[
-        Path | None, typer.Option("--cache", help="Cache root; also the resume checkpoint.")
-    ] = None,
-    max_requests: Annotated[
-        int | None, typer.Option("--max-requests", help="Stop (resumable) after N requests.")
-    ] = None,
-    rate: Annotated[float, typer.Option("--rate", help="Requests per second at most.")] = 10.0,
+    mirror: OpenAlexMirrorOption = None,
+    cache: ResumeCacheOption = None,
+    max_requests: MaxRequestsOption = None,
+    rate: RateOption = 10.0,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -154,9 +158,9 @@ def openalex_venues(
         bool, typer.Option("--check", help="Ask the API for each id's source record and years.")
     ] = False,
     venue: Annotated[str | None, typer.Option("--venue", help="Only this venue code.")] = None,
-    mirror: Annotated[Path | None, typer.Option("--mirror", help="Recorded responses; no network.")] = None,
+    mirror: OpenAlexMirrorOption = None,
     cache: Annotated[Path | None, typer.Option("--cache", help="Cache root (responses).")] = None,
-    rate: Annotated[float, typer.Option("--rate", help="Requests per second at most.")] = 10.0,
+    rate: RateOption = 10.0,
     as_json: JsonOption = False,
 ) -> None:
     """The OpenAlex venue map: source ids per venue, where each came from, whether it was checked; with
