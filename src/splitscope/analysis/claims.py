@@ -236,7 +236,7 @@ def evaluate_claim(claim: Claim, tables: dict[str, MetricTable]) -> ClaimResult:
         )
         return result
     rows = select_rows(table.frame, claim.where)
-    early_rows, late_rows = _window_rows(rows, claim)
+    early_rows, late_rows = window_rows(rows, claim)
     result.early, result.late = window_value(early_rows, claim), window_value(late_rows, claim)
     result.verdict, result.reason = judge_windows(result.early, result.late, claim.direction)
     return result
@@ -259,7 +259,7 @@ def select_rows(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
     return frame[mask]
 
 
-def _window_rows(rows: pd.DataFrame, claim: Claim) -> tuple[pd.DataFrame, pd.DataFrame]:
+def window_rows(rows: pd.DataFrame, claim: Claim) -> tuple[pd.DataFrame, pd.DataFrame]:
     xs = pd.to_numeric(rows[claim.x], errors="coerce")
     rows = rows.assign(_x=xs).dropna(subset=["_x"])
     if claim.drop_last:

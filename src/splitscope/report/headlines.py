@@ -68,16 +68,16 @@ def _headline(
         panel = _chain_panel(rows, table.filters)
     first, last = rows.iloc[0], rows.iloc[-1]
     text = f"{spec.label}: {_fmt(last[spec.value], spec.percent)}{_interval(last, spec)} in {int(last['_x'])}"
-    venue_sets = _venue_sets(table, tables or {}) if spec.x == "year" and not panel else None
-    comparable = venue_sets is None or venue_sets.get(int(first["_x"])) == venue_sets.get(int(last["_x"]))
+    gated = venue_sets(table, tables or {}) if spec.x == "year" and not panel else None
+    comparable = gated is None or gated.get(int(first["_x"])) == gated.get(int(last["_x"]))
     if first["_x"] != last["_x"] and comparable:
         text += f", against {_fmt(first[spec.value], spec.percent)} in {int(first['_x'])}"
     text += "."
-    if not comparable and venue_sets is not None:
+    if not comparable and gated is not None:
         early, late = int(first["_x"]), int(last["_x"])
         text += (
             f" Not compared with {early}: the venues with enough coverage differ between the two years "
-            f"({_venues(venue_sets.get(early))} vs {_venues(venue_sets.get(late))})."
+            f"({_venues(gated.get(early))} vs {_venues(gated.get(late))})."
         )
     text += panel
     if spec.x == "year":
@@ -126,7 +126,7 @@ def _crawl_time_note(years: set[int], filters: dict | None) -> str:
     )
 
 
-def _venue_sets(table: MetricTable, tables: dict[str, MetricTable]) -> dict[int, frozenset[str]] | None:
+def venue_sets(table: MetricTable, tables: dict[str, MetricTable]) -> dict[int, frozenset[str]] | None:
     """Gated venues per year from the family's venue_years table (None when it is not there)."""
     family = "collab" if table.name.startswith("collab.") else "talent"
     suffix = table.name.split("__", 1)[1] if "__" in table.name else ""

@@ -16,11 +16,12 @@ import markupsafe
 import pandas as pd
 
 from splitscope import __version__
-from splitscope.analysis.claims import ClaimResult, evaluate_claims, load_claims
+from splitscope.analysis.claims import ClaimResult, load_claims
 from splitscope.analysis.metric_table import MetricTable
 from splitscope.report.assets import plotly_bundle
 from splitscope.report.blocks import Block, chart_block, format_filters, provenance, table_or_chart
 from splitscope.report.charts import LAYOUT, ChartUnavailable, build_figure, figure_json
+from splitscope.report.claim_panels import evaluate_like_for_like
 from splitscope.report.gather import Gathered, gather_tables
 from splitscope.report.headlines import compute_headlines
 from splitscope.report.missing import empty_section, provider_sentence
@@ -82,12 +83,12 @@ def render_report(
         gathered.provider_of[table.name] = "report (derived)"
     out = Path(out_dir)
     data_dir = out / "data"
+    claim_results = evaluate_like_for_like(con, selection, claims, gathered)
     written = _write_tables(gathered.tables, data_dir)
+    _write_claims(claim_results, data_dir)
     _write_unavailable(gathered, data_dir)
     counter = iter(range(1, 10_000))
     section_views = [_section_view(section, gathered, counter) for section in SECTIONS]
-    claim_results = evaluate_claims(claims, gathered.tables)
-    _write_claims(claim_results, data_dir)
     page = {
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "version": __version__,
