@@ -10,7 +10,7 @@ from splitscope.analysis.bootstrap import DEFAULT_RESAMPLES
 from splitscope.analysis.collab.export import collab_document, headline, write_collab_csv
 from splitscope.analysis.collab.tables import collab_tables
 from splitscope.analysis.metric_table import MetricTable
-from splitscope.analysis.talent.tables import REQUIRED_TABLES, talent_json, talent_tables
+from splitscope.analysis.talent.tables import REQUIRED_TABLES, talent_headline, talent_json, talent_tables
 from splitscope.config import Settings
 from splitscope.errors import UnusableInputError
 from splitscope.selection import Selection
@@ -36,6 +36,10 @@ class TalentResult:
     def write(self, folder: Path) -> list[Path]:
         """Every table as <name>.csv and <name>.parquet under folder."""
         return [path for table in self.tables.values() for path in table.write(folder)]
+
+    def headline(self) -> list[dict[str, Any]]:
+        """US and CN work shares and US↔CN moves per year, for the terminal."""
+        return talent_headline(self.tables)
 
 
 def talent(

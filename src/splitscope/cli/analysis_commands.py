@@ -119,9 +119,12 @@ def talent_command(
     if json_out:
         print_json(result.to_dict())
         return
+    print_talent_headline(result.headline(), selection)
     for table in result.tables.values():
         cov = table.coverage
-        typer.echo(f"{table.name}: {len(table.frame)} rows; coverage {cov.covered}/{cov.eligible} {cov.unit}")
+        err_console.print(
+            f"{table.name}: {len(table.frame)} rows; coverage {cov.covered}/{cov.eligible} {cov.unit}"
+        )
 
 
 def collab_command(
@@ -172,6 +175,29 @@ def collab_command(
         print_json(result.to_dict())
     else:
         print_collab_headline(result.headline())
+
+
+def print_talent_headline(rows: list[dict[str, Any]], selection: Selection) -> None:
+    method = "raw venue mix" if selection.aggregate == "raw" else "chain-linked over venues in both years"
+    table = Table(title=f"Researchers working in the US and China, % ({method}); US-CN moves")
+    for column in ("year", "US", "95% CI", "CN", "95% CI", "US>CN", "CN>US", "covered"):
+        table.add_column(column, justify="right")
+
+    def share(row: dict[str, Any], country: str) -> tuple[str, str]:
+        value = row.get(country)
+        if value is None or value[0] != value[0]:  # absent, or NaN
+            return "-", "-"
+        return f"{100 * value[0]:.1f}", f"{100 * value[1]:.1f}-{100 * value[2]:.1f}"
+
+    for row in rows:
+        covered = f"{row['covered'] / row['eligible']:.0%}" if row.get("eligible") else "-"
+        moves = [str(row[k]) if k in row else "-" for k in ("US->CN", "CN->US")]
+        table.add_row(str(row["year"]), *share(row, "US"), *share(row, "CN"), *moves, covered)
+    Console().print(table)
+    err_console.print(
+        "covered = researcher-years with a resolved country; every table with its coverage and notes: "
+        "--json or --csv DIR (docs/talent.md)"
+    )
 
 
 def print_collab_headline(rows: list[dict[str, Any]]) -> None:

@@ -50,3 +50,24 @@ def test_talent_errors_are_one_line_with_exit_2(tmp_path):
     connect(db).close()
     bad_cohort = runner.invoke(app, ["talent", "--db", str(db), "--cohort", "best"])
     assert bad_cohort.exit_code == 2 and "cohort 'best'" in " ".join(bad_cohort.output.split())
+
+
+def test_talent_prints_us_and_china_shares_and_moves_per_year(tmp_path):
+    db = tmp_path / "store.duckdb"
+    con = connect(db)
+    fill(con)
+    con.close()
+    result = CliRunner().invoke(app, ["talent", "--db", str(db), "--years", "2014-2018"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(
+        CliRunner().invoke(app, ["talent", "--db", str(db), "--years", "2014-2018", "--json"]).stdout
+    )
+    shares = document["tables"]["talent.work_country_share"]["rows"]
+    us_2015 = next(r for r in shares if r["year"] == 2015 and r["country"] == "US")
+    rows = {
+        cells[0]: cells
+        for line in result.stdout.splitlines()
+        if (cells := [c.strip() for c in line.strip("│ ").split("│")]) and cells[0].isdigit()
+    }
+    assert rows["2015"][1] == f"{100 * us_2015['share']:.1f}"
+    assert rows["2015"][5:7] == ["1", "-"]  # the one US -> CN move of the fixture, no CN -> US route

@@ -102,3 +102,25 @@ def talent_json(tables: dict[str, MetricTable], filters: dict[str, object]) -> d
 
 
 REQUIRED_TABLES = ("papers", "authorships", "authorship_affiliations", "authorship_person")
+
+
+def talent_headline(tables: dict[str, MetricTable]) -> list[dict]:
+    """Per year: the US and China work shares with their intervals, the researcher-years with a country,
+    and the US↔CN moves — what `splitscope talent` prints; every table is in --json / --csv."""
+    rows: dict[int, dict] = {}
+    shares = tables.get("talent.work_country_share")
+    if shares is not None and not shares.frame.empty:
+        frame = shares.frame
+        for r in frame.drop_duplicates("year").itertuples():
+            rows.setdefault(int(r.year), {}).update(covered=int(r.covered), eligible=int(r.eligible))
+        for country in ("US", "CN"):
+            for r in frame[frame["country"] == country].itertuples():
+                rows.setdefault(int(r.year), {})[country] = (r.share, r.share_ci_low, r.share_ci_high)
+    moves = tables.get("talent.moves")
+    if moves is not None and not moves.frame.empty:
+        frame = moves.frame
+        for origin, destination in (("US", "CN"), ("CN", "US")):
+            route = frame[(frame["from_country"] == origin) & (frame["to_country"] == destination)]
+            for r in route.itertuples():
+                rows.setdefault(int(r.year), {})[f"{origin}->{destination}"] = int(r.moves)
+    return [{"year": year, **values} for year, values in sorted(rows.items())]
