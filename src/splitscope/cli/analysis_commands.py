@@ -120,6 +120,9 @@ def talent_command(
         print_json(result.to_dict())
         return
     print_talent_headline(result.headline(), selection)
+    shares = result.tables.get("talent.work_country_share")
+    if shares is not None:
+        print_panel_caveats(shares.filters)
     for table in result.tables.values():
         cov = table.coverage
         err_console.print(
@@ -175,11 +178,20 @@ def collab_command(
         print_json(result.to_dict())
     else:
         print_collab_headline(result.headline())
+        mix = result.tables.get("collab.paper_mix")
+        if mix is not None:
+            print_panel_caveats(mix.filters)
 
 
 def print_talent_headline(rows: list[dict[str, Any]], selection: Selection) -> None:
     method = "raw venue mix" if selection.aggregate == "raw" else "chain-linked over venues in both years"
-    table = Table(title=f"Researchers working in the US and China, % ({method}); US-CN moves")
+    gate = TREND_COVERAGE_GATE if selection.coverage_gate is None else selection.coverage_gate
+    bases = ",".join(selection.affiliation_bases) if selection.affiliation_bases else "all"
+    table = Table(
+        title=f"Researchers working in the US and China, % ({method}; coverage gate {gate:.2f}; "
+        f"{selection.country_basis} countries, China = {selection.china_scope}; affiliation bases {bases}); "
+        "US-CN moves"
+    )
     for column in ("year", "US", "95% CI", "CN", "95% CI", "US>CN", "CN>US", "covered"):
         table.add_column(column, justify="right")
 
@@ -198,6 +210,18 @@ def print_talent_headline(rows: list[dict[str, Any]], selection: Selection) -> N
         "covered = researcher-years with a resolved country; every table with its coverage and notes: "
         "--json or --csv DIR (docs/talent.md)"
     )
+
+
+def print_panel_caveats(filters: dict[str, Any]) -> None:
+    """What a trend leaves out or rests on, in one or two lines (the full lists are in --json)."""
+
+    def listed(items: list[str]) -> str:
+        return ", ".join(items[:6]) + (f", … ({len(items)} in all)" if len(items) > 6 else "")
+
+    if gated_out := filters.get("gated_out") or []:
+        err_console.print(f"left out, coverage below the gate: {listed(gated_out)}")
+    if crawled := filters.get("profile_crawl_venue_years") or []:
+        err_console.print(f"affiliations mostly from OpenReview profiles as crawled later: {listed(crawled)}")
 
 
 def print_collab_headline(rows: list[dict[str, Any]]) -> None:

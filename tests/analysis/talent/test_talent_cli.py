@@ -71,3 +71,5 @@ def test_talent_prints_us_and_china_shares_and_moves_per_year(tmp_path):
     }
     assert rows["2015"][1] == f"{100 * us_2015['share']:.1f}"
     assert rows["2015"][5:7] == ["1", "-"]  # the one US -> CN move of the fixture, no CN -> US route
+    title = " ".join(result.stdout.split())
+    assert "coverage gate 0.30; site countries, China = mainland; affiliation bases all" in title
