@@ -79,3 +79,19 @@ def test_same_venues_in_every_window_year_leave_the_claim_as_it_is(monkeypatch):
     gathered.tables["talent.venue_years"].frame = frame[frame["venue"] == "nips"]
     (result,) = claim_panels.evaluate_like_for_like(None, Selection(), [CLAIM], gathered)
     assert result.claim.table == "talent.rate" and result.verdict == "supported"
+
+
+def thin_rate_table(con, selection: Selection) -> MetricTable:
+    """As rate_table, but on nips alone 2015 has too few units to give a value."""
+    table = rate_table(con, selection)
+    if selection.venues == ("nips",):
+        table.frame = table.frame[table.frame["year"] != 2015]
+    return table
+
+
+def test_a_window_year_the_recomputed_table_lacks_makes_the_claim_inconclusive(monkeypatch):
+    monkeypatch.setattr(claim_panels, "PROVIDERS", (Provider("talent", thin_rate_table),))
+    (result,) = claim_panels.evaluate_like_for_like(object(), Selection(), [CLAIM], _gathered())
+    assert result.verdict == "inconclusive"
+    assert result.reason.startswith("on those venues the table has no value for 2015")
+    assert (result.claim.early, result.claim.late) == ((2010, 2012), (2013, 2015))

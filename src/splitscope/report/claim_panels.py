@@ -27,6 +27,7 @@ class _Plan:
     claim: Claim
     common: frozenset[str] | None = None  # None: judge the table as it is
     provider: Provider | None = None
+    windows: tuple[tuple[int, ...], tuple[int, ...]] | None = None  # the original early and late x values
 
 
 def evaluate_like_for_like(
@@ -61,7 +62,23 @@ def evaluate_like_for_like(
             tables[base], name=name, title=f"{table.title}, on the venues of every window year ({venues})"
         )
         gathered.provider_of[name] = f"{plan.provider.label} (claim {claim.id})"
-        result = evaluate_claim(dataclasses.replace(claim, table=name), gathered.tables)
+        # The windows stay the original table's years, each of which the recomputed table must have.
+        early, late = plan.windows  # type: ignore[misc]
+        pinned = dataclasses.replace(
+            claim, table=name, early=(early[0], early[-1]), late=(late[0], late[-1]), drop_last=0
+        )
+        missing = sorted(set(early + late) - _usable_x(gathered.tables[name], claim))
+        result = (
+            ClaimResult(
+                pinned,
+                "inconclusive",
+                f"on those venues the table has no value for {', '.join(map(str, missing))} (too few units)",
+                coverage=gathered.tables[name].coverage.to_dict(),
+                filters=dict(gathered.tables[name].filters),
+            )
+            if missing
+            else evaluate_claim(pinned, gathered.tables)
+        )
         result.reason += (
             f". Judged on the venues gated in every year of both windows ({venues}): {claim.table} pools "
             "each year's own venues, which differ between the windows."
@@ -80,15 +97,25 @@ def _plan(claim: Claim, gathered: Gathered) -> _Plan:
         return _Plan(claim)
     early, late = window_rows(select_rows(table.frame, claim.where), claim)
     years = sorted({int(x) for x in pd.concat([early["_x"], late["_x"]])})
-    if not years:
+    if early.empty or late.empty:
         return _Plan(claim)
+    windows = (
+        tuple(sorted({int(x) for x in early["_x"]})),
+        tuple(sorted({int(x) for x in late["_x"]})),
+    )
     sets = [gated.get(year, frozenset()) for year in years]
     if all(s == sets[0] for s in sets):
         return _Plan(claim)
     common = frozenset.intersection(*sets)
     label = gathered.provider_of.get(claim.table)
     provider = next((p for p in PROVIDERS if p.label == label and p.takes_selection), None)
-    return _Plan(claim, common, provider)
+    return _Plan(claim, common, provider, windows)
+
+
+def _usable_x(table: MetricTable, claim: Claim) -> set[int]:
+    rows = select_rows(table.frame, claim.where)
+    rows = rows.dropna(subset=[claim.value, f"{claim.value}_ci_low", f"{claim.value}_ci_high"])
+    return {int(x) for x in pd.to_numeric(rows[claim.x], errors="coerce").dropna()}
 
 
 def _is_chained(frame: pd.DataFrame) -> bool:
