@@ -67,3 +67,20 @@ def test_a_compared_year_resting_on_crawl_time_profiles_says_so():
     assert "iclr2011" not in text
     table.filters = FILTERS
     assert "crawled later" not in _china_sentence({"talent.work_country_share": table})
+
+
+def test_a_pooled_cohort_series_is_not_compared_across_different_venue_sets():
+    frame = pd.DataFrame(
+        {
+            "cohort": [2010, 2011, 2012, 2013],
+            "origin_country": "CN",
+            "retention": [0.95, 0.94, 0.93, 0.90],
+            "retention_ci_low": [0.94, 0.93, 0.92, 0.89],
+            "retention_ci_high": [0.96, 0.95, 0.94, 0.91],
+        }
+    )
+    retention = MetricTable("talent.retention", "Retention", frame, Coverage("r", 10, 9), FILTERS)
+    tables = {"talent.retention": retention, "talent.venue_years": _venue_years()}
+    (text,) = [v.text for v in compute_headlines(tables, []) if v.table_name == "talent.retention"]
+    assert "90.0%" in text and "against" not in text
+    assert "Not compared with 2010" in text and "(nips vs icml, nips)" in text

@@ -68,7 +68,7 @@ def _headline(
         panel = _chain_panel(rows, table.filters)
     first, last = rows.iloc[0], rows.iloc[-1]
     text = f"{spec.label}: {_fmt(last[spec.value], spec.percent)}{_interval(last, spec)} in {int(last['_x'])}"
-    gated = venue_sets(table, tables or {}) if spec.x == "year" and not panel else None
+    gated = venue_sets(table, tables or {}) if spec.x in ("year", "cohort") and not panel else None
     comparable = gated is None or gated.get(int(first["_x"])) == gated.get(int(last["_x"]))
     if first["_x"] != last["_x"] and comparable:
         text += f", against {_fmt(first[spec.value], spec.percent)} in {int(first['_x'])}"
@@ -80,7 +80,7 @@ def _headline(
             f"({_venues(gated.get(early))} vs {_venues(gated.get(late))})."
         )
     text += panel
-    if spec.x == "year":
+    if spec.x in ("year", "cohort"):
         text += _crawl_time_note({int(first["_x"]), int(last["_x"])}, table.filters)
     return HeadlineView(text, table.name, format_filters(table.filters), _coverage(table.coverage.to_dict()))
 
