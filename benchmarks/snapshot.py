@@ -8,8 +8,9 @@ subsets of its part files (symlinks plus a manifest) of about 0.25, 0.5 and 1 GB
 authors files do not scale with a subset of works, and would blur the linearity check. Each engine runs
 in a child process (Spark's JVM is its child), timed inside around flatten_snapshot alone (Spark's
 session start is reported apart), with the peak resident memory of the whole process tree sampled
-from /proc. The gunzip baseline reads the same files with the same decompressor (pyarrow), once in one
-process and once in two (the machine's cores): no engine can beat it. Each engine's throughput is
+from /proc. The gunzip baseline reads the same files with pyarrow's zlib (issue 21's baseline), once in
+one process and once in two (the machine's cores); GNU gzip and ISA-L (when installed) are measured
+beside it, one process each. Each engine's throughput is
 also given as a ratio to single-process gunzip, in total and per core (divided by the machine's cores,
 which the engines use), and the load average is printed before and after: the figures are only
 comparable within one run. `ENGINE@SRC` runs an engine from another checkout's `src` (e.g. `git archive
@@ -67,6 +68,30 @@ def gunzip_file(path: str) -> int:
         while block := stream.read(64 << 20):
             read += len(block)
     return read
+
+
+def other_decompressors(snapshot: Path) -> dict[str, float]:
+    """MB of gzip per CPU-second of one process with GNU gzip (`gzip -dc`, the command line's gunzip) and
+    with ISA-L (python-isal, what the DuckDB engine reads with when the fast-gzip extra is installed),
+    beside the pyarrow baseline: where the floor would be with each."""
+    files = sorted(str(p) for p in (snapshot / "data" / "works").rglob("*.gz"))
+    mb = sum(os.path.getsize(f) for f in files) / 1e6
+    out: dict[str, float] = {}
+    cpu = cpu_seconds()
+    for f in files:
+        subprocess.run(["gzip", "-dc", f], stdout=subprocess.DEVNULL, check=True)
+    out["gzip -dc"] = round(mb / (cpu_seconds() - cpu), 1)
+    try:
+        from isal import igzip
+    except ImportError:
+        return out
+    cpu = cpu_seconds()
+    for f in files:
+        with igzip.open(f, "rb") as stream:
+            while stream.read(64 << 20):
+                pass
+    out["isal"] = round(mb / (cpu_seconds() - cpu), 1)
+    return out
 
 
 def cpu_seconds() -> float:
@@ -186,6 +211,7 @@ def measure(
                 "mb_per_cpu_s": round(mb / cpu, 1),
             }
             row["raw_bytes"] = raw
+        row["other_decompressors_mb_per_cpu_s"] = other_decompressors(subset)
         for engine in engines:
             print(f"{size:g} GB: {engine} …", file=sys.stderr, flush=True)
             label = engine.replace("/", "_")
@@ -251,6 +277,13 @@ def print_summary(report: dict[str, Any], engines: list[str]) -> None:
         print(
             f"{engine}: MB of gzip per CPU-second (x gunzip's): "
             + ", ".join(f"{m:.2f} ({x:.3f} of {g:.1f})" for m, x, g in per_cpu)
+        )
+    for row in report["sizes"]:
+        others = row["other_decompressors_mb_per_cpu_s"]
+        print(
+            f"{row['gz_bytes'] / 1e9:.2f} GB, other single-process decompressors, MB of gzip per CPU-second: "
+            + ", ".join(f"{name} {value:.1f}" for name, value in others.items())
+            + f" (pyarrow, the baseline: {row['gunzip_1p']['mb_per_cpu_s']:.1f})"
         )
     for engine in engines:
         per_gb = [row[engine]["s_per_gb"] for row in report["sizes"]]

@@ -16,7 +16,7 @@ from splitscope.errors import SplitscopeError
 from splitscope.sources.openalex import flatten_sql as q
 from splitscope.sources.openalex.flatten_sql import FlattenPlan, Progress
 from splitscope.sources.openalex.layout import EntityFiles, Snapshot
-from splitscope.sources.openalex.record_schema import AUTHOR_SCHEMA, WORK_SCHEMA, spark_ddl
+from splitscope.sources.openalex.record_schema import AUTHOR_SCHEMA, spark_ddl
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -87,7 +87,7 @@ class SparkFlatten:
         spark.conf.set("spark.sql.files.maxPartitionBytes", _ONE_FILE_PER_PARTITION)
         persisted: list[DataFrame] = []
         try:
-            self._read_lines(spark, snapshot.works, "work", WORK_SCHEMA)
+            self._read_lines(spark, snapshot.works, "work", plan.work_schema)
             self._run_steps(spark, plan.work_steps, persisted)
             if plan.with_authors and snapshot.authors is not None:
                 self._read_lines(spark, snapshot.authors, "author", AUTHOR_SCHEMA)

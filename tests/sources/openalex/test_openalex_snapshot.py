@@ -493,3 +493,33 @@ def test_duckdb_worker_processes_give_the_same_tables(generated, tmp_path: Path)
     assert one.counts == two.counts and one.table_rows == two.table_rows and two.reconciles
     for table in TABLES:
         assert rows(tmp_path / "one", table) == rows(tmp_path / "two", table), table
+
+
+def test_duckdb_small_chunks_and_batches_give_the_same_tables(generated, tmp_path: Path, monkeypatch) -> None:
+    """Lines cut into many chunks (lines across two blocks, the parse appended chunk by chunk) and the
+    later steps run per batch of several chunks, several batches per file: the same rows as one chunk
+    and one batch per file."""
+    from splitscope.engines import duckdb as engine
+
+    root, _ = generated
+    whole = flatten.flatten_snapshot(root, tmp_path / "whole", WorkFilter(), engine.DuckDBFlatten(workers=1))
+    calls = {"chunks": 0, "batches": 0}
+    chunk, run_batch = engine._chunk, engine.StageTask._run_batch
+
+    def counted_chunk(*args, **kwargs):
+        calls["chunks"] += 1
+        return chunk(*args, **kwargs)
+
+    def counted_batch(*args, **kwargs):
+        calls["batches"] += 1
+        return run_batch(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_chunk", counted_chunk)
+    monkeypatch.setattr(engine.StageTask, "_run_batch", counted_batch)
+    small = engine.DuckDBFlatten(workers=1, chunk_bytes=16_000, batch_bytes=40_000)
+    cut = flatten.flatten_snapshot(root, tmp_path / "cut", WorkFilter(), small)
+    files = len(list((root / "data" / "works").rglob("*.gz")))
+    assert calls["batches"] > files and calls["chunks"] > 2 * calls["batches"], calls
+    assert whole.counts == cut.counts and whole.table_rows == cut.table_rows and cut.reconciles
+    for table in TABLES:
+        assert rows(tmp_path / "whole", table) == rows(tmp_path / "cut", table), table

@@ -22,6 +22,7 @@ import duckdb
 from splitscope.sources.openalex import flatten_sql as q
 from splitscope.sources.openalex.layout import read_snapshot
 from splitscope.sources.openalex.query import WorkFilter
+from splitscope.sources.openalex.record_schema import work_schema
 from splitscope.sources.openalex.venues import venue_of_source
 
 TABLES = q.OUTPUT_TABLES
@@ -46,6 +47,7 @@ def make_plan(work_filter: WorkFilter, source_id: str, with_authors: bool) -> q.
         q.final_tables_sql(with_authors),
         q.counts_sql(with_authors),
         with_authors,
+        work_schema(bool(work_filter.concept_ids), bool(work_filter.topic_ids)),
     )
 
 

@@ -17,10 +17,11 @@ partition without holding every record at once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from splitscope.sources.openalex.record_schema import WORK_SCHEMA
 from splitscope.store.batch import columns as columns_of
 
 if TYPE_CHECKING:
@@ -54,12 +55,16 @@ Progress = Callable[[int], None]  # called with gzip bytes done since the last c
 
 @dataclass(frozen=True)
 class FlattenPlan:
+    """The steps of each stage; the first stage-A step of each entity is the one that reads the parsed
+    lines (`<entity>_lines`) and keeps one row per line (DuckDB runs it per chunk, the others per batch)."""
+
     work_steps: list[Step]
     author_steps: list[Step]
     stage_b: list[Step]
     tables: dict[str, str]  # output table → the SELECT that fills it
     counts: str
     with_authors: bool
+    work_schema: dict[str, object] = field(default_factory=lambda: dict(WORK_SCHEMA))  # what is parsed
 
 
 class FlattenEngine(Protocol):
@@ -191,9 +196,12 @@ def work_stage_a(filter_sql: str, venue_sql: str, source_id: str) -> list[Step]:
         Explode("work_authorship_items", "work_kept", ("file", "line_no", "work_id"), "rec.authorships"),
         # An authorship with neither a display name nor a raw name cannot be stored (name is NOT NULL);
         # its position stays unused so the others keep OpenAlex's byline order.
+        # has_raw: a non-empty printed affiliation (then institution names are no mentions; below)
         Sql(
             "work_authorships_named",
-            f"""SELECT file, line_no, work_id, pos, item, {authorship_id} AS authorship_id, {name} AS name
+            f"""SELECT file, line_no, work_id, pos, item, {authorship_id} AS authorship_id, {name} AS name,
+                       coalesce(array_length(list_filter(item.raw_affiliation_strings,
+                                                         lambda x: {fold("x")} <> '')), 0) > 0 AS has_raw
                 FROM work_authorship_items WHERE {name} IS NOT NULL""",
         ),
         Sql(
@@ -223,7 +231,7 @@ def work_stage_a(filter_sql: str, venue_sql: str, source_id: str) -> list[Step]:
         Explode(
             "work_institution_items",
             "work_authorships_named",
-            ("file", "line_no", "authorship_id"),
+            ("file", "line_no", "authorship_id", "has_raw"),
             "item.institutions",
         ),
         Sql(
@@ -238,21 +246,17 @@ def work_stage_a(filter_sql: str, venue_sql: str, source_id: str) -> list[Step]:
         # for an authorship that has no non-empty raw string at all.
         Sql(
             "work_mentions",
-            f"""WITH raw AS (
-                    SELECT file, line_no, authorship_id, pos AS mention_order, {fold("item")} AS affiliation,
-                           'raw_affiliation_strings' AS source_field
-                    FROM work_raw_affiliations WHERE {fold("item")} <> ''),
-                has_raw AS (SELECT DISTINCT authorship_id FROM raw),
-                inst AS (
-                    SELECT file, line_no, authorship_id, pos AS mention_order,
-                           {fold("item.display_name")} AS affiliation,
-                           'institutions.display_name' AS source_field
-                    FROM work_institution_items ANTI JOIN has_raw USING (authorship_id)
-                    WHERE {fold("item.display_name")} <> '')
-                SELECT file, line_no, authorship_id, mention_order, affiliation, {sid} AS source_id,
-                       source_field, CAST(NULL AS VARCHAR) AS country_label,
-                       'openalex' AS basis
-                FROM (SELECT * FROM raw UNION ALL SELECT * FROM inst) AS m""",
+            f"""SELECT file, line_no, authorship_id, mention_order, affiliation, {sid} AS source_id,
+                       source_field, CAST(NULL AS VARCHAR) AS country_label, 'openalex' AS basis
+                FROM (SELECT file, line_no, authorship_id, pos AS mention_order,
+                             {fold("item")} AS affiliation, 'raw_affiliation_strings' AS source_field
+                      FROM work_raw_affiliations
+                      UNION ALL
+                      SELECT file, line_no, authorship_id, pos AS mention_order,
+                             {fold("item.display_name")} AS affiliation,
+                             'institutions.display_name' AS source_field
+                      FROM work_institution_items WHERE NOT has_raw) AS m
+                WHERE affiliation <> ''""",
         ),
     ]
 
