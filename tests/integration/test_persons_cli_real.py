@@ -4,6 +4,7 @@ tests/resolve/persons/test_person_linking.py and tests/integration/test_persons_
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -60,3 +61,22 @@ def test_eval_persons_json_is_the_same_on_every_run(shared_data):
     assert first.exit_code == 0 == second.exit_code, first.output
     assert json.loads(first.output)["records"] > 5_000
     assert first.output == second.output
+
+
+def test_duplicate_profiles_of_the_tuning_files(shared_data: Path) -> None:
+    """The truth `eval persons` also scores against: on the tuning files, 22 researchers with two profiles
+    that share a link and a name (Steven Hoi's two among them), not the two profiles that share a DBLP
+    page but not a name; Dawn Song's two share nothing and stay two."""
+    from splitscope.pipeline.labelled import duplicate_profiles
+
+    lists = shared_data / "paperlists"
+    files = [
+        lists / "iclr" / "iclr2021.json.gz",
+        lists / "iclr" / "iclr2022.json.gz",
+        lists / "icml" / "icml2023.json.gz",
+    ]
+    folds = duplicate_profiles(files, shared_data)
+    assert len(set(folds.values())) == 22 and len(folds) == 44
+    assert folds["~Steven_Hoi2"] == folds["~Steven_HOI1"]
+    assert "~LINGYU_DUAN1" not in folds and "~Lin_Zhang8" not in folds
+    assert "~Dawn_Song1" not in folds and "~Dawn_Song2" not in folds

@@ -125,3 +125,9 @@ def eval_persons_command(
     typer.echo(
         f"name-only   B3 P {base['b3_precision']:.4f} R {base['b3_recall']:.4f} F1 {base['b3_f1']:.4f}"
     )
+    if folded := result.get("duplicate_profiles_folded"):
+        typer.echo(
+            f"truth with one researcher's duplicate profiles as one ({folded['profiles_folded']} profiles "
+            f"share an ORCID, Scholar or DBLP link and a name): splitscope B3 P {folded['b3_precision']:.4f}"
+            f" R {folded['b3_recall']:.4f} F1 {folded['b3_f1']:.4f}"
+        )

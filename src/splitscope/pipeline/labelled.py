@@ -21,6 +21,7 @@ from splitscope.resolve.affiliations.step import resolve_affiliations
 from splitscope.resolve.persons import evaluate as persons_evaluation
 from splitscope.resolve.persons.linking import DEFAULT_THRESHOLDS, Thresholds
 from splitscope.sources.openreview import authors as openreview_authors
+from splitscope.sources.openreview.profile_links import profile_links, same_researcher
 from splitscope.sources.paperlists.parse import FILE_NAME, parse_paperlist
 from splitscope.sources.reading import read_input
 from splitscope.store import connect
@@ -57,6 +58,24 @@ def evaluate_affiliations(paths: list[Path], resolver: AffiliationResolver) -> d
     return affiliations_evaluation.evaluate_store(load_labelled(paths), resolver)
 
 
+def duplicate_profiles(paths: list[Path], shared_dir: Path | None) -> dict[str, str]:
+    """One researcher's OpenReview profiles that OpenReview never merged, as a shared ORCID, Google
+    Scholar or DBLP link and the same name in the openreview-authors files of `paths` show them
+    (sources/openreview/profile_links.py): the truth `eval persons` also scores against."""
+    links: dict[str, set[str]] = {}
+    for path in paths:
+        match = FILE_NAME.match(path.name)
+        if not (shared_dir and match):
+            continue
+        found = openreview_authors.find_file(
+            shared_dir / "openreview-authors", match["venue"], int(match["year"])
+        )
+        if found is not None:
+            for profile, named in profile_links(read_input(found, str(found))).items():
+                links.setdefault(profile, set()).update(named)
+    return same_researcher(links)
+
+
 def evaluate_persons(
     paths: list[Path],
     shared_dir: Path | None,
@@ -78,9 +97,10 @@ def evaluate_persons(
         for path in paths:  # loaded as they are scored: one file's store at a time
             yield str(path), resolved([path])
 
-    result = persons_evaluation.evaluate_store(resolved(paths), [str(p) for p in paths], thresholds)
+    folds = duplicate_profiles(paths, shared_dir)
+    result = persons_evaluation.evaluate_store(resolved(paths), [str(p) for p in paths], thresholds, folds)
     if len(paths) > 1:
-        within_file, notes = persons_evaluation.evaluate_within_files(one_by_one(), thresholds)
+        within_file, notes = persons_evaluation.evaluate_within_files(one_by_one(), thresholds, folds)
         result["notes"] += notes
         result["within_file"] = within_file
     return result

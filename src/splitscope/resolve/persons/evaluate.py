@@ -91,15 +91,40 @@ def _baseline(truth: pd.DataFrame) -> dict[str, float]:
     return b_cubed_and_pairwise(list(labelled["name_norm"]), list(labelled["truth"]))
 
 
+def fold_truth(truth: pd.DataFrame, same_researcher: dict[str, str]) -> pd.DataFrame:
+    """The truth with the profiles of one researcher (pipeline: a shared ORCID, Scholar or DBLP link and
+    the same name) as one label."""
+    return truth.assign(truth=truth["truth"].map(lambda t: same_researcher.get(t, t), na_action="ignore"))
+
+
+def _folded_scores(
+    predicted: list[str], truth: pd.DataFrame, same_researcher: dict[str, str]
+) -> dict[str, Any]:
+    folded = fold_truth(truth, same_researcher)
+    labels = set(truth["truth"].dropna())
+    return {
+        **_score(predicted, folded),
+        "baseline": _baseline(folded),
+        "profiles_folded": sum(1 for profile in same_researcher if profile in labels),
+    }
+
+
 def evaluate_store(
-    con: duckdb.DuckDBPyConnection, files: list[str], thresholds: Thresholds = DEFAULT_THRESHOLDS
+    con: duckdb.DuckDBPyConnection,
+    files: list[str],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    same_researcher: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Link the labelled store `con` (loaded from `files`, affiliations resolved) with its ids hidden and
-    score it: all files together, a name-only baseline, and the fragment-threshold sweep."""
+    score it: all files together, a name-only baseline, and the fragment-threshold sweep; with
+    `same_researcher`, the scores again against a truth with one researcher's duplicate profiles folded
+    (`duplicate_profiles_folded`)."""
     records, truth = _records(con)
     linked = _linked(records, thresholds, SWEEP)
     predicted = _persons(linked)
+    folded = {"duplicate_profiles_folded": _folded_scores(predicted, truth, same_researcher)}
     return {
+        **(folded if same_researcher else {}),
         **_score(predicted, truth),
         "baseline": _baseline(truth),
         "records": int(truth["truth"].notna().sum()),
@@ -142,7 +167,9 @@ def _m_from_ids(records: pa.Table, truth: pd.DataFrame, linked: Linked) -> dict[
 
 
 def evaluate_within_files(
-    stores: Iterable[tuple[str, duckdb.DuckDBPyConnection]], thresholds: Thresholds = DEFAULT_THRESHOLDS
+    stores: Iterable[tuple[str, duckdb.DuckDBPyConnection]],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    same_researcher: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Each (file, store) linked on its own, scores pooled over all their labelled records (a person
     counts once per file), with the loss by cause; and the linker's notes, each prefixed by its file.
@@ -154,11 +181,16 @@ def evaluate_within_files(
         file_linked = _linked(file_records, thresholds)
         notes += [f"{path}: {note}" for note in file_linked.notes]
         frame = _labelled_frame(file_records, file_truth, _persons(file_linked))
+        frame["folded"] = fold_truth(frame, same_researcher or {})["truth"]
         # a person counts once per file: labels, persons and the baseline's names are prefixed by it
-        prefixed = {c: f"{path}:" + frame[c].astype(str) for c in ("truth", "predicted", "name_norm")}
+        columns = ("truth", "folded", "predicted", "name_norm")
+        prefixed = {c: f"{path}:" + frame[c].astype(str) for c in columns}
         frames.append(
             frame.assign(
-                truth=prefixed["truth"], predicted=prefixed["predicted"], same_name=prefixed["name_norm"]
+                truth=prefixed["truth"],
+                folded=prefixed["folded"],
+                predicted=prefixed["predicted"],
+                same_name=prefixed["name_norm"],
             )
         )
     pooled = pd.concat(frames, ignore_index=True)
@@ -168,4 +200,8 @@ def evaluate_within_files(
         "baseline": b_cubed_and_pairwise(list(pooled["same_name"]), true),
         "loss_by_category": loss_by_category(pooled),
     }
+    if same_researcher:
+        scores["duplicate_profiles_folded"] = b_cubed_and_pairwise(
+            list(pooled["predicted"]), list(pooled["folded"])
+        )
     return scores, notes
