@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from splitscope.errors import UnusableInputError
 from splitscope.sources.openreview.profile_links import normalise_link, profile_links, same_researcher
 from splitscope.sources.reading import RawInput
 
@@ -58,3 +61,12 @@ def test_one_researcher_needs_a_shared_link_and_the_same_name() -> None:
         "~Pietro_Lio1": "~Pietro_Lio1",
         "~Pietro_Liò1": "~Pietro_Lio1",
     }
+
+
+def test_a_bad_line_is_skipped_and_a_cut_off_file_is_a_clear_error() -> None:
+    good = json.dumps({"or_profile": "~A_Smith1", "orcid": "0000-0002-1664-1975"}).encode()
+    later = json.dumps({"or_profile": "~B_Jones1", "google_scholar": 12345}).encode()  # not a link: none
+    links = profile_links(RawInput("x", "x", good + b"\n{not json\n" + later, "sha"))
+    assert links == {"~A_Smith1": {"orcid:0000-0002-1664-1975"}}
+    with pytest.raises(UnusableInputError, match="^x: "):
+        profile_links(RawInput("x", "x", good + b'\n{"or_profile": "~B', "sha"))

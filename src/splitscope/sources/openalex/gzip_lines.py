@@ -84,9 +84,9 @@ GZIP_ERRORS: tuple[type[Exception], ...] = (OSError, EOFError, pa.ArrowInvalid) 
 )
 
 
-def open_gzip(path: Path, fast: bool = True) -> Any:
-    """A binary stream of the decompressed file: ISA-L's if installed (and `fast`), else pyarrow's."""
-    if fast and igzip is not None:
+def open_gzip(path: Path) -> Any:
+    """A binary stream of the decompressed file: ISA-L's if installed, else pyarrow's."""
+    if igzip is not None:
         return igzip.open(path, "rb")
     return pa.input_stream(str(path), compression="gzip")
 
